@@ -1,0 +1,41 @@
+"""Keras's default initialisers for SimpleRNN and Dense, drawn from a NumPy Generator.
+
+The distributions are Keras's; the random stream is NumPy's, so a seeded model
+is reproducible here but does not reproduce Keras's numbers.  To compare the
+two implementations, copy the weights across with ``set_weights``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def glorot_uniform(shape: tuple[int, int], rng: np.random.Generator, dtype) -> np.ndarray:
+    """Uniform on [-limit, limit] with ``limit = sqrt(6 / (fan_in + fan_out))``.
+
+    Keras's default ``kernel_initializer``.  shape : (fan_in, fan_out).
+    """
+    fan_in, fan_out = shape
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=shape).astype(dtype)
+
+
+def orthogonal(shape: tuple[int, int], rng: np.random.Generator, dtype) -> np.ndarray:
+    """A random orthogonal matrix, Keras's default ``recurrent_initializer``.
+
+    QR-factorise a standard normal matrix and fix the signs of Q's columns by
+    the signs of R's diagonal, so that Q is uniformly distributed (Haar).
+    shape : (rows, cols); a wide shape is drawn tall and transposed.
+    """
+    rows, cols = shape
+    a = rng.standard_normal((max(rows, cols), min(rows, cols)))
+    q, r = np.linalg.qr(a)
+    q *= np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return q.astype(dtype)
+
+
+def zeros(shape: tuple[int, ...], dtype) -> np.ndarray:
+    """Keras's default ``bias_initializer``."""
+    return np.zeros(shape, dtype=dtype)

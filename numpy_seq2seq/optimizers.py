@@ -1,0 +1,82 @@
+"""Adam, computed the way ``keras.optimizers.Adam`` computes it (Keras 3).
+
+Keras's update differs from the paper's in two places (``docs/bptt.md``,
+eqs. (14)-(16)):
+
+* the two bias corrections are folded into one step size
+  ``alpha_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)``;
+* epsilon is added to ``sqrt(v)``, the *uncorrected* second moment, not to
+  ``sqrt(v_hat)``.
+
+Both are read from ``keras/src/optimizers/adam.py`` (``Adam.update_step``).
+Every constant is cast to the parameter's dtype before use, as Keras casts
+``learning_rate``, ``beta_1`` and ``beta_2`` with ``ops.cast(..., variable.dtype)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Adam:
+    """Adam with Keras's defaults: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7.
+
+    The optimizer owns its moments ``m`` and ``v`` (one pair per parameter)
+    and its step count ``iterations``; ``apply`` updates parameters in place.
+    """
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+    ) -> None:
+        for name, value in (("learning_rate", learning_rate), ("epsilon", epsilon)):
+            if not np.isfinite(value) or value <= 0:
+                raise ValueError(f"Adam {name} must be a finite number > 0; got {value!r}")
+        for name, value in (("beta_1", beta_1), ("beta_2", beta_2)):
+            if not 0.0 <= value < 1.0:
+                raise ValueError(f"Adam {name} must be in [0, 1); got {value!r}")
+        self.learning_rate = learning_rate
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.iterations = 0
+        self.m: list[np.ndarray] | None = None
+        self.v: list[np.ndarray] | None = None
+
+    def apply(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """One Adam step on every parameter, in place.  ``grads`` is not modified.
+
+        params, grads : lists of arrays, pairwise of the same shape.  The
+        moments are created on the first call, for exactly these shapes.
+        """
+        if len(grads) != len(params):
+            raise ValueError(
+                f"grads must have one array per parameter ({len(params)}); got {len(grads)}"
+            )
+        if self.m is None:
+            self.m = [np.zeros_like(p) for p in params]
+            self.v = [np.zeros_like(p) for p in params]
+        for i, (p, g, m) in enumerate(zip(params, grads, self.m)):
+            if g.shape != p.shape or m.shape != p.shape:
+                raise ValueError(
+                    f"grads[{i}] must match its parameter and this optimizer's moments "
+                    f"{m.shape}; got gradient {g.shape} for parameter {p.shape}"
+                )
+        self.iterations += 1
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            self._update(p, g, m, v)
+
+    def _update(self, p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray) -> None:
+        dt = p.dtype.type
+        t = dt(self.iterations)
+        beta_1, beta_2 = dt(self.beta_1), dt(self.beta_2)
+        # eq. (15): both bias corrections folded into the step size
+        alpha = dt(self.learning_rate) * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        # eq. (14): moving averages, written as Keras writes them
+        m += (g - m) * dt(1 - self.beta_1)
+        v += (g * g - v) * dt(1 - self.beta_2)
+        # eq. (15): epsilon is added to sqrt(v), the uncorrected moment
+        p -= (m * alpha) / (np.sqrt(v) + dt(self.epsilon))

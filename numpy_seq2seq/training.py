@@ -1,0 +1,150 @@
+"""``fit``: the training loop, with the semantics of Keras's ``Model.fit``.
+
+The model owns the math (``_loss_and_grads``), the optimizer owns its
+moments, and ``fit`` owns everything else:
+
+1. ``validation_split``: the *last* windows become validation data, before
+   any shuffling.  Keras keeps ``floor(N * (1 - validation_split))`` windows
+   for training (``keras/src/trainers/data_adapters/array_slicing.py``,
+   ``train_validation_split``): 60 of the seed's 76, so 16 validate.
+2. ``shuffle=True`` permutes the training windows afresh every epoch.
+3. Batches run in order; the last one may be smaller.
+4. ``history['loss']`` is the mean of the per-batch losses weighted by batch
+   size, each loss computed *before* its batch's update.
+5. ``history['val_loss']`` is computed on the validation windows after the
+   epoch's last update.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+
+import numpy as np
+
+from .optimizers import Adam
+from .validation import check_fraction, check_int
+
+
+class DivergenceError(FloatingPointError):
+    """Training produced a NaN or inf loss or gradient.  The weights were restored."""
+
+
+class History:
+    """What ``fit`` returns, like Keras's ``History`` callback.
+
+    ``history`` maps ``'loss'`` (and ``'val_loss'`` when there is a
+    validation split) to one float per epoch; ``epoch`` lists the epochs run.
+    """
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self.history: dict[str, list[float]] = {k: [] for k in keys}
+        self.epoch: list[int] = []
+
+    def __repr__(self) -> str:
+        return f"History(epochs={len(self.epoch)}, keys={list(self.history)})"
+
+
+def split_windows(n: int, validation_split: float) -> int:
+    """How many of ``n`` windows train; the rest (the last ones) validate."""
+    n_train = math.floor(n * (1.0 - validation_split))
+    if validation_split > 0 and not 1 <= n_train < n:
+        raise ValueError(
+            f"validation_split={validation_split} must leave at least one training and "
+            f"one validation window; {n} windows give {n_train} for training"
+        )
+    return n_train
+
+
+def fit(
+    model,
+    x,
+    y,
+    batch_size: int = 16,
+    epochs: int = 80,
+    validation_split: float = 0.2,
+    shuffle: bool = True,
+    verbose: int = 0,
+    seed: int | None = None,
+    optimizer: Adam | None = None,
+) -> History:
+    """Train ``model`` on ``x = [ex, dx]`` and ``y = dy``.
+
+    ex : (N, T, enc_tokens), dx, dy : (N, T, dec_tokens).  ``optimizer``
+    replaces the model's optimizer; by default the model keeps one ``Adam()``
+    across calls, as a compiled Keras model does.  ``seed`` seeds the
+    shuffling.  ``verbose=1`` prints one line per epoch.
+
+    If a loss or gradient becomes NaN or inf, ``fit`` raises
+    ``DivergenceError`` naming the epoch and the batch; no update is applied
+    from that batch, so the model keeps its last finite weights.
+    """
+    ex, dx, dy = _check_xy(model, x, y)
+    batch_size = check_int("batch_size", batch_size, 1)
+    epochs = check_int("epochs", epochs, 0)
+    validation_split = check_fraction("validation_split", validation_split)
+    verbose = check_int("verbose", verbose, 0)
+    if seed is not None:
+        check_int("seed", seed, 0)
+    if optimizer is not None and not isinstance(optimizer, Adam):
+        raise TypeError(f"optimizer must be an Adam instance or None; got {optimizer!r}")
+    if optimizer is not None or model.optimizer is None:
+        model.optimizer = optimizer or Adam()
+
+    n_train = split_windows(len(ex), validation_split)
+    train = (ex[:n_train], dx[:n_train], dy[:n_train])
+    val = (ex[n_train:], dx[n_train:], dy[n_train:]) if validation_split > 0 else None
+    history = History(("loss", "val_loss") if val else ("loss",))
+    rng = np.random.default_rng(seed)
+    for epoch in range(epochs):
+        start = time.perf_counter()
+        order = rng.permutation(n_train) if shuffle else np.arange(n_train)
+        loss = run_epoch(model, train, order, batch_size, epoch)
+        history.history["loss"].append(loss)
+        if val:
+            history.history["val_loss"].append(model._loss_only(*val))
+        history.epoch.append(epoch)
+        if verbose:
+            _print_epoch(history, epoch, epochs, time.perf_counter() - start)
+    return history
+
+
+def batches(order: np.ndarray, batch_size: int) -> list[np.ndarray]:
+    """Split a permutation of window indices into consecutive batches."""
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def run_epoch(model, train, order: np.ndarray, batch_size: int, epoch: int) -> float:
+    """One pass over the training windows; returns the batch-size-weighted mean loss."""
+    ex, dx, dy = train
+    total, seen = 0.0, 0
+    for b, idx in enumerate(batches(order, batch_size)):
+        loss = model._loss_and_grads(ex[idx], dx[idx], dy[idx])
+        grads = model.grads
+        if not (math.isfinite(loss) and all(np.isfinite(g.sum()) for g in grads)):
+            raise DivergenceError(
+                f"training diverged at epoch {epoch + 1}, batch {b + 1}: the loss or a "
+                f"gradient is NaN or inf (loss={loss}). The weights are those before "
+                "this batch; try a smaller learning_rate."
+            )
+        model.optimizer.apply(model.params, grads)
+        total += loss * len(idx)  # weighted by batch size, as Keras's loss tracker
+        seen += len(idx)
+    return total / seen
+
+
+def _check_xy(model, x, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not isinstance(x, (list, tuple)) or len(x) != 2:
+        raise TypeError(
+            f"x must be the list [ex, dx], as in model_train.fit([ex, dx], dy); "
+            f"got {type(x).__name__}"
+            + (f" of length {len(x)}" if isinstance(x, (list, tuple)) else "")
+        )
+    return model.check_data(x[0], x[1], y)
+
+
+def _print_epoch(history: History, epoch: int, epochs: int, seconds: float) -> None:
+    parts = [f"Epoch {epoch + 1}/{epochs}", f"{seconds * 1000:.0f}ms"]
+    parts += [f"{k}: {v[-1]:.4f}" for k, v in history.history.items()]
+    print(" - ".join(parts), file=sys.stdout, flush=True)
