@@ -96,10 +96,8 @@ def fit(
     train = (ex[:n_train], dx[:n_train], dy[:n_train])
     val = (ex[n_train:], dx[n_train:], dy[n_train:]) if validation_split > 0 else None
     history = History(("loss", "val_loss") if val else ("loss",))
-    rng = np.random.default_rng(seed)
-    for epoch in range(epochs):
+    for epoch, order in enumerate(epoch_orders(n_train, epochs, shuffle, seed)):
         start = time.perf_counter()
-        order = rng.permutation(n_train) if shuffle else np.arange(n_train)
         loss = run_epoch(model, train, order, batch_size, epoch)
         history.history["loss"].append(loss)
         if val:
@@ -108,6 +106,18 @@ def fit(
         if verbose:
             _print_epoch(history, epoch, epochs, time.perf_counter() - start)
     return history
+
+
+def epoch_orders(n_train: int, epochs: int, shuffle: bool, seed: int | None):
+    """The order in which each epoch visits the training windows.
+
+    Yields one (n_train,) index array per epoch: a fresh permutation from
+    ``np.random.default_rng(seed)`` when ``shuffle``, else ``0..n_train-1``.
+    Scripts use this to replay NumPy's exact batch order in Keras.
+    """
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        yield rng.permutation(n_train) if shuffle else np.arange(n_train)
 
 
 def batches(order: np.ndarray, batch_size: int) -> list[np.ndarray]:
