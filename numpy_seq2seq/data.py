@@ -21,10 +21,10 @@ def sin_cos(num_points: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _as_series(name: str, seq) -> np.ndarray:
     """(L,) or (L, D) -> (L, D) float array."""
-    arr = as_array(name, seq)
-    if arr.ndim not in (1, 2):
-        raise ValueError(f"{name} must have shape (L,) or (L, D); got {arr.shape}")
-    return arr.reshape(arr.shape[0], -1).astype(np.float64, copy=False)
+    arr = as_array(name, seq, np.float64)
+    if arr.ndim not in (1, 2) or 0 in arr.shape:
+        raise ValueError(f"{name} must have shape (L,) or (L, D) with L, D >= 1; got {arr.shape}")
+    return arr.reshape(arr.shape[0], -1)
 
 
 def make_windows(seq_in, seq_out, steps: int = 24) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -51,7 +51,8 @@ def make_windows(seq_in, seq_out, steps: int = 24) -> tuple[np.ndarray, np.ndarr
     n = len(s_in) - steps
     if n < 1:
         raise ValueError(
-            f"the series must be longer than steps={steps} to make a window; got length {len(s_in)}"
+            f"seq_in and seq_out must be longer than steps={steps} (at least {steps + 1} "
+            f"points make one window); got length {len(s_in)}"
         )
     # sliding_window_view(..., steps, axis=0)[i] is series[i:i+steps], as (D, steps).
     ex = sliding_window_view(s_in, steps, axis=0)[:n].transpose(0, 2, 1).copy()

@@ -18,8 +18,8 @@ from .validation import (
     as_array,
     check_float_dtype,
     check_int,
-    check_same_windows,
     check_sequences,
+    check_windows,
 )
 
 #: The Keras names of the 8 weights, in ``model_train.get_weights()`` order.
@@ -184,12 +184,16 @@ class Seq2Seq:
         return check_sequences(name, arr, self.dec_tokens, "dec_tokens", self.dtype)
 
     def check_data(self, ex, dx, dy=None) -> tuple[np.ndarray, ...]:
-        """Validate ``ex``, ``dx`` (and ``dy``) and cast them to the model's dtype."""
-        arrays = {"ex": self._check_ex(ex), "dx": self._check_dec("dx", dx)}
+        """Validate ``ex``, ``dx`` (and ``dy``) and cast them to the model's dtype.
+
+        Checks rank, shape, token counts, dtype and finiteness of each, then that
+        all hold the same N and that ``dx`` and ``dy`` hold the same T.
+        """
+        arrays = [self._check_ex(ex), self._check_dec("dx", dx)]
         if dy is not None:
-            arrays["dy"] = self._check_dec("dy", dy)
-        check_same_windows(**arrays)
-        return tuple(arrays.values())
+            arrays.append(self._check_dec("dy", dy))
+        check_windows(*arrays)
+        return tuple(arrays)
 
     def forward(self, ex, dx) -> np.ndarray:
         """Teacher-forced outputs, as ``model_train.predict([ex, dx])``.

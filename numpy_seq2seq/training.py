@@ -24,11 +24,27 @@ import time
 import numpy as np
 
 from .optimizers import Adam
-from .validation import check_fraction, check_int
+from .validation import check_bool, check_fraction, check_int
 
 
 class DivergenceError(FloatingPointError):
-    """Training produced a NaN or inf loss or gradient.  The weights were restored."""
+    """Training produced a NaN or inf loss, gradient or weight.
+
+    The model keeps its last finite weights: those from before the failing
+    batch (and Adam its moments from then too).  A ``FloatingPointError``,
+    like NumPy's own under ``np.seterr(all="raise")``, and not a
+    ``ValueError``: the arguments passed every check; the arithmetic ran away
+    (usually a learning rate or data too large).
+
+    Attributes: ``epoch`` and ``batch`` (counted from 1; ``batch`` is None
+    when it was ``val_loss``), and ``history``, the epochs that completed.
+    """
+
+    def __init__(self, message: str, epoch=None, batch=None, history=None) -> None:
+        super().__init__(message)
+        self.epoch = epoch
+        self.batch = batch
+        self.history = history
 
 
 class History:
@@ -52,7 +68,8 @@ def split_windows(n: int, validation_split: float) -> int:
     if validation_split > 0 and not 1 <= n_train < n:
         raise ValueError(
             f"validation_split={validation_split} must leave at least one training and "
-            f"one validation window; {n} windows give {n_train} for training"
+            f"one validation window; got {n} window(s), which split into {n_train} for "
+            f"training and {n - n_train} for validation"
         )
     return n_train
 
@@ -76,32 +93,52 @@ def fit(
     across calls, as a compiled Keras model does.  ``seed`` seeds the
     shuffling.  ``verbose=1`` prints one line per epoch.
 
-    If a loss or gradient becomes NaN or inf, ``fit`` raises
-    ``DivergenceError`` naming the epoch and the batch; no update is applied
-    from that batch, so the model keeps its last finite weights.
+    Every argument is checked first (``ValueError``/``TypeError``), so a
+    call that fails a check changes nothing: not the weights, not the optimizer.
+
+    If a loss, gradient or updated weight becomes NaN or inf, ``fit`` raises
+    ``DivergenceError`` naming the epoch and the batch; that batch's update
+    is undone, so the model keeps its last finite weights.  If ``val_loss``
+    is NaN or inf, ``fit`` stops after that epoch's training, with the same error.
     """
     ex, dx, dy = _check_xy(model, x, y)
     batch_size = check_int("batch_size", batch_size, 1)
     epochs = check_int("epochs", epochs, 0)
     validation_split = check_fraction("validation_split", validation_split)
+    shuffle = check_bool("shuffle", shuffle)
     verbose = check_int("verbose", verbose, 0)
     if seed is not None:
         check_int("seed", seed, 0)
     if optimizer is not None and not isinstance(optimizer, Adam):
         raise TypeError(f"optimizer must be an Adam instance or None; got {optimizer!r}")
+    n_train = split_windows(len(ex), validation_split)
+
+    # Every check has passed; from here on fit may change the model.
     if optimizer is not None or model.optimizer is None:
         model.optimizer = optimizer or Adam()
-
-    n_train = split_windows(len(ex), validation_split)
     train = (ex[:n_train], dx[:n_train], dy[:n_train])
     val = (ex[n_train:], dx[n_train:], dy[n_train:]) if validation_split > 0 else None
     history = History(("loss", "val_loss") if val else ("loss",))
     for epoch, order in enumerate(epoch_orders(n_train, epochs, shuffle, seed)):
         start = time.perf_counter()
-        loss = run_epoch(model, train, order, batch_size, epoch)
-        history.history["loss"].append(loss)
+        try:
+            loss = run_epoch(model, train, order, batch_size, epoch)
+        except DivergenceError as err:
+            err.history = history  # the completed epochs are not lost
+            raise
         if val:
-            history.history["val_loss"].append(model._loss_only(*val))
+            val_loss = model._loss_only(*val)
+            if not math.isfinite(val_loss):
+                raise DivergenceError(
+                    f"training diverged at epoch {epoch + 1}: val_loss is {val_loss} although "
+                    "every training batch was finite. The model keeps the weights after this "
+                    "epoch; are the validation windows scaled like the training ones?",
+                    epoch + 1,
+                    None,
+                    history,
+                )
+            history.history["val_loss"].append(val_loss)
+        history.history["loss"].append(loss)
         history.epoch.append(epoch)
         if verbose:
             _print_epoch(history, epoch, epochs, time.perf_counter() - start)
@@ -126,22 +163,81 @@ def batches(order: np.ndarray, batch_size: int) -> list[np.ndarray]:
 
 
 def run_epoch(model, train, order: np.ndarray, batch_size: int, epoch: int) -> float:
-    """One pass over the training windows; returns the batch-size-weighted mean loss."""
+    """One pass over the training windows; returns the batch-size-weighted mean loss.
+
+    Raises ``DivergenceError`` if a batch's loss or updated weights are NaN or
+    inf, with the model and optimizer as they were before that batch.  (A NaN
+    or inf gradient always makes the Adam update, and so the weights, NaN.)
+    """
     ex, dx, dy = train
+    params, optimizer = model.params, model.optimizer
     total, seen = 0.0, 0
     for b, idx in enumerate(batches(order, batch_size)):
-        loss = model._loss_and_grads(ex[idx], dx[idx], dy[idx])
-        grads = model.grads
-        if not (math.isfinite(loss) and all(np.isfinite(g.sum()) for g in grads)):
-            raise DivergenceError(
-                f"training diverged at epoch {epoch + 1}, batch {b + 1}: the loss or a "
-                f"gradient is NaN or inf (loss={loss}). The weights are those before "
-                "this batch; try a smaller learning_rate."
-            )
-        model.optimizer.apply(model.params, grads)
+        try:
+            loss = model._loss_and_grads(ex[idx], dx[idx], dy[idx])
+        except FloatingPointError as err:  # only under np.seterr(...="raise")
+            raise _diverged(epoch, b, f"NumPy raised {err}") from err
+        if not math.isfinite(loss):
+            raise _diverged(epoch, b, f"the loss is {loss}")
+        saved = _snapshot(params, optimizer)
+        try:
+            optimizer.apply(params, model.grads)
+        except FloatingPointError as err:
+            _restore(params, optimizer, saved)
+            raise _diverged(epoch, b, f"NumPy raised {err}") from err
+        except BaseException:  # e.g. Ctrl-C: never leave half-updated weights behind
+            _restore(params, optimizer, saved)
+            raise
+        if not math.isfinite(sum(float(p.sum()) for p in params)):
+            what = _non_finite_update(model)
+            _restore(params, optimizer, saved)
+            raise _diverged(epoch, b, what)
         total += loss * len(idx)  # weighted by batch size, as Keras's loss tracker
         seen += len(idx)
     return total / seen
+
+
+def _snapshot(params: list[np.ndarray], optimizer: Adam) -> tuple:
+    """Copies of the weights and of Adam's state, to undo one update."""
+    moments = None if optimizer.m is None else [a.copy() for a in optimizer.m + optimizer.v]
+    return [p.copy() for p in params], moments, optimizer.iterations
+
+
+def _restore(params: list[np.ndarray], optimizer: Adam, saved: tuple) -> None:
+    weights, moments, iterations = saved
+    for p, w in zip(params, weights):
+        p[...] = w  # in place: the layers hold these very arrays
+    if moments is None:
+        optimizer.m = optimizer.v = None
+    else:
+        for a, w in zip(optimizer.m + optimizer.v, moments):
+            a[...] = w
+    optimizer.iterations = iterations
+
+
+def _non_finite_update(model) -> str:
+    """Which gradient, or else which updated weight, is NaN or inf."""
+    from .model import WEIGHT_NAMES
+
+    for (layer, name), g in zip(WEIGHT_NAMES, model.grads):
+        if not np.all(np.isfinite(g)):
+            return f"the gradient of {layer} {name} is NaN or inf"
+    for (layer, name), p in zip(WEIGHT_NAMES, model.params):
+        if not np.all(np.isfinite(p)):
+            return f"the Adam update made {layer} {name} NaN or inf"
+    # Every weight is finite, yet their sum overflowed: they are near the dtype's limit.
+    biggest = max(float(np.max(np.abs(p))) for p in model.params)
+    return f"the Adam update made the weights too large to compute with (up to {biggest:g})"
+
+
+def _diverged(epoch: int, b: int, what: str) -> DivergenceError:
+    return DivergenceError(
+        f"training diverged at epoch {epoch + 1}, batch {b + 1}: {what}. The model keeps "
+        "its weights from before this batch; try a smaller learning_rate, or scale the data "
+        "to about [-1, 1].",
+        epoch + 1,
+        b + 1,
+    )
 
 
 def _check_xy(model, x, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
