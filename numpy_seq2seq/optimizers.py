@@ -66,17 +66,30 @@ class Adam:
                     f"{m.shape}; got gradient {g.shape} for parameter {p.shape}"
                 )
         self.iterations += 1
+        constants = {}  # this step's scalars, worked out once per dtype
         for p, g, m, v in zip(params, grads, self.m, self.v):
-            self._update(p, g, m, v)
+            if p.dtype not in constants:
+                constants[p.dtype] = self._step_constants(p.dtype)
+            self._update(p, g, m, v, *constants[p.dtype])
 
-    def _update(self, p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray) -> None:
-        dt = p.dtype.type
+    def _step_constants(self, dtype: np.dtype) -> tuple:
+        """``(alpha_t, 1 - beta_1, 1 - beta_2, epsilon)`` for this step, cast to ``dtype``."""
+        dt = dtype.type
         t = dt(self.iterations)
-        beta_1, beta_2 = dt(self.beta_1), dt(self.beta_2)
+        # Keras writes ops.cast(self.beta_1, variable.dtype); on TensorFlow a Python
+        # float becomes a float32 tensor before the cast, so even a float64 model
+        # uses float32(0.9) = 0.8999999761581421 and float32(0.999) here (and only
+        # here: the moments below use the exact 1 - beta).  docs/keras-mapping.md.
+        beta_1, beta_2 = dt(np.float32(self.beta_1)), dt(np.float32(self.beta_2))
         # eq. (15): both bias corrections folded into the step size
         alpha = dt(self.learning_rate) * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        return alpha, dt(1 - self.beta_1), dt(1 - self.beta_2), dt(self.epsilon)
+
+    @staticmethod
+    def _update(p, g, m, v, alpha, one_minus_beta_1, one_minus_beta_2, epsilon) -> None:
+        """One parameter's step, in place.  p, g, m, v : arrays of one shape."""
         # eq. (14): moving averages, written as Keras writes them
-        m += (g - m) * dt(1 - self.beta_1)
-        v += (g * g - v) * dt(1 - self.beta_2)
+        m += (g - m) * one_minus_beta_1
+        v += (g * g - v) * one_minus_beta_2
         # eq. (15): epsilon is added to sqrt(v), the uncorrected moment
-        p -= (m * alpha) / (np.sqrt(v) + dt(self.epsilon))
+        p -= (m * alpha) / (np.sqrt(v) + epsilon)

@@ -1,0 +1,83 @@
+"""The seed's inference loop (step 5 of the note), two ways.
+
+* ``predict_seed`` is the course's ``predict(input_data)``: one window, two
+  ``model.predict`` calls per step.  Each call builds a batch pipeline, so one
+  24-step window takes about 1.5 s.
+* ``predict`` is the same loop for all windows at once, calling the models
+  directly (``model(x)``), which is what ``numpy_seq2seq``'s ``predict`` does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+
+from .models import floatx, model_dtype
+
+
+def predict_seed(model_pred_e, pred_d_model, window) -> list[float]:
+    """The seed's ``predict(input_data)`` for one window ``ex[i:i+1]`` (1, T, enc).
+
+    Returns the T outputs as Python floats.  Like the seed, it needs
+    ``dec_tokens == 1``.
+    """
+    input_data = np.asarray(window)
+    if input_data.ndim != 3 or input_data.shape[0] != 1:
+        raise ValueError(
+            f"window must be one window of shape (1, T, enc_tokens), e.g. ex[i:i+1]; "
+            f"got shape {input_data.shape}"
+        )
+    if pred_d_model.inputs[0].shape[-1] != 1:
+        raise ValueError(
+            "predict_seed is the seed's loop, written for NUM_DEC_TOKENS = 1; this "
+            f"decoder has {pred_d_model.inputs[0].shape[-1]} tokens (use predict instead)"
+        )
+    with floatx(model_dtype(model_pred_e)):  # model.predict casts inputs to floatx
+        return _seed_predict(model_pred_e, pred_d_model, input_data)
+
+
+def _seed_predict(model_pred_e, pred_d_model, input_data: np.ndarray) -> list[float]:
+    """The body of the seed's ``predict``; only ``NUM_STEPS`` comes from the window."""
+    NUM_STEPS = input_data.shape[1]
+    # verbose=0 is not in the seed: it only hides each call's progress bar.
+    state_value = model_pred_e.predict(input_data, verbose=0)
+    _dy = np.zeros((1, 1, 1))
+
+    output_data = []
+
+    for i in range(0, NUM_STEPS):  # noqa: B007  (the seed's loop, verbatim)
+        y_output, state_value = pred_d_model.predict([_dy, state_value], verbose=0)
+
+        output_data.append(float(y_output[0, 0, 0]))
+        # seed: _dy[0, 0, 0] = y_output
+        # NumPy 2 refuses to put the (1, 1, 1) array into one element
+        # ("setting an array element with a sequence").
+        _dy[0, 0, 0] = y_output[0, 0, 0]
+
+    return output_data
+
+
+def predict(model_pred_e, pred_d_model, ex, steps: int | None = None) -> np.ndarray:
+    """The seed's inference loop for every window at once.
+
+    ex : (N, T, enc_tokens).  Encode, start the decoder from a zero input,
+    then feed each output back as the next input, carrying the state outside
+    the model.  Returns (N, steps, dec_tokens); ``steps`` defaults to T.
+    """
+    dtype = model_dtype(model_pred_e)
+    ex = np.asarray(ex, dtype=dtype)
+    if ex.ndim != 3:
+        raise ValueError(f"ex must have shape (N, T, enc_tokens); got {ex.shape}")
+    if steps is None:
+        steps = ex.shape[1]
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be an int >= 1 or None; got {steps!r}")
+    num_dec = pred_d_model.inputs[0].shape[-1]
+    with floatx(dtype):
+        state = model_pred_e([tf.constant(ex)], training=False)
+        y = tf.zeros((ex.shape[0], 1, num_dec), dtype=dtype)  # the start input
+        outputs = []
+        for _ in range(steps):
+            y, state = pred_d_model([y, state], training=False)
+            outputs.append(np.asarray(y)[:, 0])
+    return np.stack(outputs, axis=1)

@@ -1,0 +1,134 @@
+"""The seed's three Keras models (step 1 and step 4 of the note).
+
+``build_models`` runs the course's code with its four constants as
+arguments.  Two seed lines no longer run on TensorFlow 2.21 / Keras 3 and
+are changed; one is generalised so ``dec_tokens > 1`` works.  Each change is
+marked ``# seed:`` with the original line.
+
+float64
+-------
+Keras 3 reads the global ``floatx`` in more places than the layers:
+
+* ``keras.Input`` and every layer's default dtype policy (weights, compute);
+* the ``Adam`` learning-rate ``Variable``
+  (``keras/src/optimizers/base_optimizer.py``: ``dtype=backend.floatx()``),
+  created when ``compile(optimizer='adam')`` builds the optimizer -- in
+  float32 it would hold 0.0010000000474974513, not 0.001;
+* the compiled loss and the ``loss`` tracker (``keras/src/losses/loss.py``:
+  ``dtype or backend.floatx()``; ``keras/src/metrics``), which would cast
+  float64 predictions down to float32;
+* at ``fit`` time, the data adapter casts every float input to floatx
+  (``keras/src/trainers/data_adapters/array_slicing.py``).
+
+So ``build_models(dtype=...)`` sets ``keras.config.set_floatx(dtype)`` and
+leaves it set: the last three are read again when the model trains.  Calling
+``build_models(dtype="float32")`` sets it back.  Code that mixes float32 and
+float64 models can wrap each use in ``with floatx(model_dtype(model)):``;
+``predict`` and ``replay_fit`` do that themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import tensorflow as tf
+
+_DTYPES = ("float32", "float64")
+
+
+@contextlib.contextmanager
+def floatx(dtype: str):
+    """Set Keras's global default float type for a ``with`` block, then restore it."""
+    if dtype not in _DTYPES:
+        raise ValueError(f"dtype must be one of {_DTYPES}; got {dtype!r}")
+    before = tf.keras.config.floatx()
+    tf.keras.config.set_floatx(dtype)
+    try:
+        yield
+    finally:
+        tf.keras.config.set_floatx(before)
+
+
+def model_dtype(model) -> str:
+    """The float type of a model's weights: ``"float32"`` or ``"float64"``."""
+    return tf.keras.backend.standardize_dtype(model.weights[0].dtype)
+
+
+def _check_positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int; got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1; got {value}")
+    return value
+
+
+def build_models(
+    enc_tokens: int = 1,
+    dec_tokens: int = 1,
+    hidden: int = 10,
+    steps: int = 24,
+    dtype: str = "float32",
+):
+    """The seed's ``model_train``, ``model_pred_e`` and ``pred_d_model``.
+
+    enc_tokens, dec_tokens, hidden, steps : the seed's ``NUM_ENC_TOKENS``,
+    ``NUM_DEC_TOKENS``, ``NUM_HIDDEN_PARAMS``, ``NUM_STEPS`` (1, 1, 10, 24).
+    dtype : ``"float32"`` (Keras's default) or ``"float64"``; sets Keras's
+    global floatx (see the module docstring).
+
+    Returns ``(model_train, model_pred_e, pred_d_model)``:
+
+    * ``model_train([ex (N, steps, enc), dx (N, steps, dec)]) -> (N, steps, dec)``,
+      compiled with ``optimizer='adam', loss='mean_squared_error'``;
+    * ``model_pred_e(ex) -> context (N, hidden)``;
+    * ``pred_d_model([y (N, 1, dec), state (N, hidden)]) -> [y (N, 1, dec), state]``,
+      one decoder step that shares ``d_rnn`` and ``d_output`` with ``model_train``.
+    """
+    NUM_ENC_TOKENS = _check_positive_int("enc_tokens", enc_tokens)
+    NUM_DEC_TOKENS = _check_positive_int("dec_tokens", dec_tokens)
+    NUM_HIDDEN_PARAMS = _check_positive_int("hidden", hidden)
+    NUM_STEPS = _check_positive_int("steps", steps)
+    if dtype not in _DTYPES:
+        raise ValueError(f"dtype must be one of {_DTYPES}; got {dtype!r}")
+
+    tf.keras.backend.clear_session()
+    tf.keras.config.set_floatx(dtype)  # not in the seed: float64 needs it (module docstring)
+
+    # -- step 1 of the note: the training model --------------------------------
+    e_input = tf.keras.layers.Input(shape=(NUM_STEPS, NUM_ENC_TOKENS), name="e_input")
+    _, e_state = tf.keras.layers.SimpleRNN(NUM_HIDDEN_PARAMS, return_state=True, name="e_rnn")(
+        e_input
+    )
+
+    d_input = tf.keras.layers.Input(shape=(NUM_STEPS, NUM_DEC_TOKENS), name="d_input")
+    d_rnn = tf.keras.layers.SimpleRNN(
+        NUM_HIDDEN_PARAMS, return_sequences=True, return_state=True, name="d_rnn"
+    )
+    d_rnn_out, _ = d_rnn(d_input, initial_state=[e_state])
+
+    d_dense = tf.keras.layers.Dense(NUM_DEC_TOKENS, activation="linear", name="d_output")
+    d_output = d_dense(d_rnn_out)
+
+    model_train = tf.keras.models.Model(inputs=[e_input, d_input], outputs=d_output)
+    model_train.compile(optimizer="adam", loss="mean_squared_error")
+    # (The seed then calls model_train.summary(); python -m reference_keras prints it.)
+
+    # -- step 4 of the note: the inference models ------------------------------
+    model_pred_e = tf.keras.models.Model(inputs=[e_input], outputs=[e_state])
+
+    # seed: pred_d_input = tf.keras.layers.Input(shape=(1, 1))
+    # The same for the seed's NUM_DEC_TOKENS = 1; written with the constant so
+    # that dec_tokens > 1 builds too.
+    pred_d_input = tf.keras.layers.Input(shape=(1, NUM_DEC_TOKENS))
+    # seed: pred_d_state_in = tf.keras.layers.Input(shape=(NUM_HIDDEN_PARAMS))
+    # (NUM_HIDDEN_PARAMS) is the int 10, not a tuple; Keras 3 raises
+    # "Cannot convert '10' to a shape".
+    pred_d_state_in = tf.keras.layers.Input(shape=(NUM_HIDDEN_PARAMS,))
+
+    pred_d_output, pred_d_state = d_rnn(pred_d_input, initial_state=[pred_d_state_in])
+    pred_d_output = d_dense(pred_d_output)
+
+    pred_d_model = tf.keras.Model(
+        inputs=[pred_d_input, pred_d_state_in], outputs=[pred_d_output, pred_d_state]
+    )
+    return model_train, model_pred_e, pred_d_model
