@@ -75,19 +75,23 @@ class SimpleRNN:
         """
         n, t_steps, _ = xs.shape
         hidden = self.params[1].shape[0]
-        if h0 is None:
-            h0 = np.zeros((n, hidden), dtype=self.params[1].dtype)
         # Time-major buffers: a[t] and hs[t] are contiguous (N, H) blocks.
+        # hs holds T + 1 states, hs[0] = h0 and hs[t + 1] = h_t, so that
+        # backward finds every h_{t-1} in hs[:-1] without copying.
         a = self.project(xs.transpose(1, 0, 2))  # eq. (1), all steps at once
-        hs = np.empty((t_steps, n, hidden), dtype=a.dtype)
-        h, step = h0, self.step
+        hs = np.empty((t_steps + 1, n, hidden), dtype=a.dtype)
+        hs[0] = 0.0 if h0 is None else h0  # Keras's default initial state is zeros
+        step = self.step
         for t in range(t_steps):
-            h = step(a[t], h, out=hs[t])  # eq. (2)
-        self.cache = (xs, h0, hs)
-        return hs.transpose(1, 0, 2)
+            step(a[t], hs[t], out=hs[t + 1])  # eq. (2)
+        self.cache = (xs, hs)
+        return hs[1:].transpose(1, 0, 2)
 
     def backward(
-        self, dhs: np.ndarray | None, dh_last: np.ndarray | None = None
+        self,
+        dhs: np.ndarray | None,
+        dh_last: np.ndarray | None = None,
+        dh_out: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Backprop through time.
 
@@ -96,32 +100,42 @@ class SimpleRNN:
         step).  dh_last : (N, H) extra gradient on the final state (the
         decoder's ``d_context`` for the encoder).  Returns
         ``(dxs (N, T, D), dh0 (N, H))`` and writes ``self.grads``.
-        Neither argument is modified.
+        Neither argument is modified.  dh_out : optional (N, T, H) buffer
+        that receives the total gradient on every state, eq. (8) (for
+        ``scripts/gradcheck.py``'s gradient-flow figure).
         """
-        xs, h0, hs = self.cache
+        xs, hs = self.cache  # hs : (T + 1, N, H), hs[0] = h0
         kernel, recurrent_kernel, _ = self.params
-        t_steps, n, hidden = hs.shape
-        dtanh = 1.0 - hs * hs  # eq. (9): tanh'(z_t) = 1 - h_t^2
-        dz = np.empty_like(hs)
-        dh_next = np.zeros((n, hidden), hs.dtype) if dh_last is None else dh_last
-        rk_t = recurrent_kernel.T
+        h = hs[1:]
+        t_steps, n, hidden = h.shape
+        # eq. (9): tanh'(z_t) = 1 - h_t^2 for all steps; the loop turns dz[t]
+        # into dz_t in place, so no second (T, N, H) buffer is needed.
+        dz = 1.0 - h * h
+        dh_next = np.zeros((n, hidden), h.dtype) if dh_last is None else dh_last
+        # A contiguous copy of recurrent_kernel^T: BLAS multiplies it faster than the view.
+        rk_t = np.ascontiguousarray(recurrent_kernel.T)
         dhs_tm = None if dhs is None else dhs.transpose(1, 0, 2)
         for t in range(t_steps - 1, -1, -1):
             # eq. (8): gradient on h_t = from the output above + from step t+1
             dh = dh_next if dhs_tm is None else dhs_tm[t] + dh_next
-            np.multiply(dh, dtanh[t], out=dz[t])  # eq. (9)
-            dh_next = dz[t] @ rk_t  # eq. (10)
-        self._weight_grads(xs, h0, hs, dz)
+            if dh_out is not None:
+                dh_out[:, t] = dh
+            dz_t = np.multiply(dh, dz[t], out=dz[t])  # eq. (9)
+            dh_next = dz_t @ rk_t  # eq. (10)
+        self._weight_grads(xs, hs, dz)
         dxs = (dz @ kernel.T).transpose(1, 0, 2)  # eq. (12)
         return dxs, dh_next
 
-    def _weight_grads(self, xs: np.ndarray, h0: np.ndarray, hs: np.ndarray, dz: np.ndarray) -> None:
+    def _weight_grads(self, xs: np.ndarray, hs: np.ndarray, dz: np.ndarray) -> None:
         """Eq. (11): each weight gradient is a sum over time and batch,
-        computed as one matmul over the flattened (T*N) axis."""
-        t_steps, n, hidden = hs.shape
+        computed as one matmul over the flattened (T*N) axis.
+
+        xs : (N, T, D), hs : (T + 1, N, H) with hs[0] = h0, dz : (T, N, H).
+        """
+        t_steps, n, hidden = dz.shape
         dz2 = dz.reshape(t_steps * n, hidden)
         x2 = xs.transpose(1, 0, 2).reshape(t_steps * n, -1)
-        h_prev = np.concatenate([h0[None], hs[:-1]]).reshape(t_steps * n, hidden)
+        h_prev = hs[:-1].reshape(t_steps * n, hidden)  # h_{t-1} for t = 1..T, a view
         dkernel, drecurrent, dbias = self.grads
         np.matmul(x2.T, dz2, out=dkernel)
         np.matmul(h_prev.T, dz2, out=drecurrent)

@@ -1,0 +1,72 @@
+"""examples/seq2seq_sin_cos.py: a jupytext notebook in the seed's order that runs as a script."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "seq2seq_sin_cos.py"
+
+
+def assert_nonblank_png(path: Path) -> None:
+    """The file is a PNG of some size whose pixels are not all one colour."""
+    import matplotlib.image
+
+    assert path.is_file(), f"{path} was not written"
+    assert path.stat().st_size > 10_000, f"{path} is suspiciously small"
+    img = matplotlib.image.imread(path)
+    assert img.ndim == 3 and img.shape[0] > 200 and img.shape[1] > 300
+    colours = np.unique(img.reshape(-1, img.shape[-1]), axis=0)
+    assert len(colours) > 20, f"{path} has only {len(colours)} colours"
+    assert img[..., :3].std() > 0.02, f"{path} is nearly uniform"
+
+
+def test_walkthrough_is_jupytext_percent_in_the_seeds_order():
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert text.startswith("# ---\n# jupyter:\n#   jupytext:")
+    assert "format_name: percent" in text
+    assert text.count("# %% [markdown]") >= 8
+    headings = re.findall(r"^# ## \d\. (.+)$", text, re.M)
+    assert headings == [
+        "Data",
+        "The model",
+        "Windows (teacher forcing)",
+        "Training",
+        "Inference models",
+        "Predict",
+        "Plot",
+    ]
+
+
+def test_walkthrough_runs_as_a_script(tmp_path):
+    env = dict(os.environ, MPLBACKEND="Agg", SEQ2SEQ_EPOCHS="3", SEQ2SEQ_FIGURES=str(tmp_path))
+    run = subprocess.run(
+        [sys.executable, str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    out = run.stdout
+    assert "same series: True" in out
+    assert "identical: True" in out
+    assert "Keras parameters: 251   NumPy parameters: 251" in out
+    assert "Keras: 3 epochs" in out and "NumPy: 3 epochs" in out
+
+    def number(label: str) -> float:
+        return float(re.search(re.escape(label) + r"\s*([\d.e+-]+)", out)[1])
+
+    # Same weights on both sides: float32 rounding only (the cross-check's tolerances).
+    assert number("before training, max |Keras - NumPy| of the outputs:") < 2e-5
+    assert number("context of window 0, max |Keras - NumPy|:") < 2e-5
+    assert number("max |Keras - NumPy| of the predictions:") < 2e-4
+    for name in ("walkthrough_data.png", "walkthrough_loss.png", "walkthrough_predictions.png"):
+        assert_nonblank_png(tmp_path / name)
