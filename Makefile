@@ -22,8 +22,44 @@ lint: $(STAMP)
 test: lint
 	$(PY) -m pytest
 
-demo: $(STAMP)
-	$(PY) -m numpy_seq2seq train --out out/demo
+# The demo: NumPy and Keras side by side (scripts/compare.py).  Without
+# TensorFlow (no wheel for this platform, or its import fails) it falls back
+# to the NumPy-only command.
+DEMO_STAMP := $(VENV)/.installed-demo
+$(DEMO_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[plot,keras]" || { \
+	  echo "demo: could not install TensorFlow (the keras extra); installing NumPy + matplotlib only"; \
+	  $(PY) -m pip install --quiet -e ".[plot]"; }
+	touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
+	@if tf_error=$$(TF_CPP_MIN_LOG_LEVEL=2 $(PY) -c "import tensorflow" 2>&1 >/dev/null); then \
+	  $(PY) scripts/compare.py --out out/demo && \
+	  echo "demo: figures in out/demo/: compare_loss.png, compare_predictions.png, compare_dloss.png"; \
+	else \
+	  echo "demo: TensorFlow cannot be imported, so there is no Keras to compare with:"; \
+	  echo "      $$(echo "$$tf_error" | tail -n 1)"; \
+	  echo "demo: running the NumPy-only command instead (python -m numpy_seq2seq train)."; \
+	  $(PY) -m numpy_seq2seq train --out out/demo && \
+	  echo "demo: figures in out/demo/: data.png, loss.png, predictions.png (model: out/demo/model.npz)"; \
+	fi
+
+# Annotated source (docs/annotated/) and the tutorials' figures (docs/figures/).
+DOCS_STAMP := $(VENV)/.installed-docs
+$(DOCS_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[docs]"
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	$(PY) -m scripts.build_docs
+
+# Benchmarks: NumPy against Keras and against the fused NumPy floor (benchmarks/run.py,
+# results in out/bench/, explained in docs/performance.md).  Never part of `make test`.
+# Some machines set OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for older OpenBLAS builds; they
+# slow the current one, so this command alone unsets both (the report names the kernel that ran).
+# BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--quick --only seed,inference".
+bench: $(STAMP)
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

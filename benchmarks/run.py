@@ -1,0 +1,423 @@
+"""``make bench``: numpy_seq2seq against Keras (reference_keras) and the fused NumPy floor.
+
+    python -m benchmarks.run [--quick] [--only seed,inference,grid,memory] [--out out/bench]
+                             [--figure docs/figures/perf_time_vs_size.png]
+
+Five measurements, each timing both rivals in the same process, one after
+the other (docs/performance.md explains each method):
+
+1. seed workload ``fit``: NumPy, the floor (``benchmarks/floor.py``), Keras's
+   first call, a second call on the same model, and a fresh model in a warm process;
+2. inference for the seed's four ``init_points``: NumPy ``predict``, the
+   Keras models called directly, and the seed's ``model.predict``-per-step loop;
+3. a scale grid, seconds per epoch;
+4. the floor (part of 1.);
+5. peak memory of ``fit`` at the largest grid point, each side in its own subprocess.
+
+Prints a progress line for everything it times, then the tables and the
+targets with PASS or MISS; writes ``results.json``, ``results.md`` and the
+time-against-size figure to ``--out``.  Targets are ratios from this one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.floor import fit_floor
+from benchmarks.machine import blas_threads, describe, load_average
+from numpy_seq2seq import Seq2Seq
+from numpy_seq2seq.data import make_windows, sin_cos
+
+INIT_POINTS = [0, 24, 49, 74]  # the seed's plotted windows
+SEED_FIT = dict(batch_size=16, epochs=80, validation_split=0.2, verbose=0)
+GRID_HIDDEN, GRID_STEPS, GRID_WINDOWS = (10, 64, 256), (24, 100), (76, 2000)
+LARGEST = dict(hidden=256, steps=100, windows=2000, batch=64)
+
+
+def progress(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def timed(func, *args, **kwargs) -> float:
+    """Wall-clock seconds of ``func(*args, **kwargs)``."""
+    start = time.perf_counter()
+    func(*args, **kwargs)
+    return time.perf_counter() - start
+
+
+def windows_f32(windows: int, steps: int) -> tuple[np.ndarray, ...]:
+    """``windows`` windows of sin -> cos with ``steps`` steps, float32 (both sides get these)."""
+    _, seq_in, seq_out = sin_cos(windows + steps)
+    return tuple(a.astype(np.float32) for a in make_windows(seq_in, seq_out, steps))
+
+
+# -- 1 and 4: the seed workload ----------------------------------------------
+def bench_seed(repeats: int) -> dict:
+    ex, dx, dy = windows_f32(76, 24)
+    res: dict = {}
+
+    # NumPy and the floor, interleaved so that both see the same machine load.
+    t_np, t_floor = [], []
+    for i in range(repeats):
+        model = Seq2Seq(hidden=10, dtype="float32", seed=0)
+        w0 = model.get_weights()
+        t_np.append(timed(model.fit, [ex, dx], dy, seed=0, **SEED_FIT))
+        w_floor = [w.copy() for w in w0]
+        t_floor.append(timed(fit_floor, w_floor, ex, dx, dy, 16, 80, 0.2, seed=0))
+        progress(f"seed fit {i + 1}/{repeats}: numpy {t_np[-1]:.3f} s, floor {t_floor[-1]:.3f} s")
+    # Same math: the floor reaches the real fit's weights (to float32 rounding order).
+    res["floor_max_weight_diff"] = float(
+        max(np.max(np.abs(a - b)) for a, b in zip(model.get_weights(), w_floor))
+    )
+    res["numpy_s"], res["numpy_median_s"] = min(t_np), statistics.median(t_np)
+    res["floor_s"], res["floor_median_s"] = min(t_floor), statistics.median(t_floor)
+    res["trained_weights"] = model.get_weights()
+    res["repeats"] = repeats
+
+    progress("importing TensorFlow / reference_keras ...")
+    t_import = time.perf_counter()
+    from reference_keras import build_models
+
+    res["keras_import_s"] = time.perf_counter() - t_import
+    model_train, _, _ = build_models(hidden=10, steps=24)
+    res["keras_first_s"] = timed(model_train.fit, [ex, dx], dy, **SEED_FIT)
+    progress(f"seed fit keras, first call: {res['keras_first_s']:.2f} s")
+    res["keras_second_s"] = timed(model_train.fit, [ex, dx], dy, **SEED_FIT)
+    progress(f"seed fit keras, second call on the same model: {res['keras_second_s']:.2f} s")
+    model_train, _, _ = build_models(hidden=10, steps=24)
+    res["keras_fresh_s"] = timed(model_train.fit, [ex, dx], dy, **SEED_FIT)
+    progress(f"seed fit keras, fresh model in a warm process: {res['keras_fresh_s']:.2f} s")
+    res["keras_warm_s"] = min(res["keras_second_s"], res["keras_fresh_s"])
+    return res
+
+
+# -- 2: inference --------------------------------------------------------------
+def bench_inference(weights: list[np.ndarray], repeats: int, seed_windows: int) -> dict:
+    from reference_keras import build_models, predict, predict_seed
+
+    ex, _, _ = windows_f32(76, 24)
+    four = ex[INIT_POINTS]
+    res: dict = {}
+    model = Seq2Seq(hidden=10, dtype="float32")
+    model.set_weights(weights)
+    model_train, model_pred_e, pred_d_model = build_models(hidden=10, steps=24)
+    model_train.set_weights(weights)  # the same trained model on both sides
+
+    y_np = model.predict(four)
+    t = [timed(model.predict, four) for _ in range(repeats * 50)]
+    res["numpy_four_s"], res["numpy_four_median_s"] = min(t), statistics.median(t)
+    t = [timed(lambda: [model.predict(ex[i : i + 1]) for i in INIT_POINTS]) for _ in range(50)]
+    res["numpy_one_by_one_s"] = min(t)
+    progress(f"inference numpy predict, 4 windows: {res['numpy_four_s'] * 1e3:.3f} ms")
+
+    y_keras = predict(model_pred_e, pred_d_model, four)  # also the warm-up call
+    res["max_abs_diff_numpy_vs_keras"] = float(np.max(np.abs(y_keras - y_np)))
+    t = [timed(predict, model_pred_e, pred_d_model, four) for _ in range(repeats)]
+    res["keras_direct_four_s"], res["keras_direct_median_s"] = min(t), statistics.median(t)
+    progress(f"inference keras direct calls, 4 windows: {res['keras_direct_four_s'] * 1e3:.1f} ms")
+
+    per_window = []
+    for i in INIT_POINTS[:seed_windows]:
+        per_window.append(timed(predict_seed, model_pred_e, pred_d_model, ex[i : i + 1]))
+        progress(f"inference seed loop, window {i}: {per_window[-1]:.2f} s")
+    res["seed_loop_windows_s"] = per_window
+    # The first window pays model.predict's one-off set-up; the others are alike.
+    later = per_window[1:] or per_window
+    res["seed_loop_four_s"] = per_window[0] + statistics.mean(later) * (len(INIT_POINTS) - 1)
+    res["seed_loop_measured_windows"] = len(per_window)
+    return res
+
+
+# -- 3: the scale grid ------------------------------------------------------------
+def bench_grid(quick: bool) -> list[dict]:
+    from reference_keras import build_models
+
+    rows = []
+    for windows in GRID_WINDOWS:
+        for steps in GRID_STEPS:
+            for hidden in GRID_HIDDEN:
+                batch = 16 if windows == 76 else 64
+                epochs = 1 if quick else (5 if windows == 76 else 2)
+                ex, dx, dy = windows_f32(windows, steps)
+                kw = dict(batch_size=batch, validation_split=0.2, verbose=0)
+                model = Seq2Seq(hidden=hidden, dtype="float32", seed=0)
+                model.fit([ex, dx], dy, epochs=1, **kw)  # warm-up, as for Keras
+                t_np = timed(model.fit, [ex, dx], dy, epochs=epochs, **kw) / epochs
+                with blas_threads(1):  # the same code with OpenBLAS on one thread
+                    t_np1 = timed(model.fit, [ex, dx], dy, epochs=epochs, **kw) / epochs
+                model_train, _, _ = build_models(hidden=hidden, steps=steps)
+                model_train.fit([ex, dx], dy, epochs=1, **kw)  # traces the train step
+                t_k = timed(model_train.fit, [ex, dx], dy, epochs=epochs, **kw) / epochs
+                row = dict(hidden=hidden, steps=steps, windows=windows, batch=batch, epochs=epochs)
+                row.update(numpy_s=t_np, numpy_1thread_s=t_np1, keras_s=t_k)
+                row.update(ratio=t_k / t_np, ratio_1thread=t_k / t_np1)
+                progress(
+                    f"grid hidden {hidden:3d} steps {steps:3d} windows {windows:4d}: "
+                    f"numpy {t_np:.4f} s/epoch ({t_np1:.4f} on 1 BLAS thread), "
+                    f"keras {t_k:.4f} s/epoch, keras/numpy {t_k / t_np:.2f}"
+                )
+                rows.append(row)
+    return rows
+
+
+# -- 5: memory ------------------------------------------------------------------------
+def bench_memory() -> dict:
+    res = {}
+    cfg = LARGEST
+    for impl in ("numpy", "keras"):
+        progress(
+            f"memory: {impl} fit at hidden {cfg['hidden']}, steps {cfg['steps']}, "
+            f"windows {cfg['windows']} (subprocess) ..."
+        )
+        cmd = [sys.executable, "-m", "benchmarks.memory", impl]
+        for key in ("hidden", "steps", "windows", "batch"):
+            cmd += [f"--{key}", str(cfg[key])]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        res[impl] = json.loads(out.strip().splitlines()[-1])
+        progress(f"memory: {impl}: {res[impl]}")
+    return res
+
+
+# -- the report --------------------------------------------------------------------------
+def targets(results: dict) -> list[tuple[str, float, str, bool]]:
+    """(what, measured ratio, target, met) for every target that was measured."""
+    rows = []
+    seed = results.get("seed")
+    if seed:
+        r = seed["keras_warm_s"] / seed["numpy_s"]
+        rows.append(("seed fit: Keras warm / NumPy", r, ">= 30x", r >= 30))
+        r = seed["numpy_s"] / seed["floor_s"]
+        rows.append(("seed fit: NumPy / floor", r, "<= 1.5x", r <= 1.5))
+    inf = results.get("inference")
+    if inf:
+        r = inf["keras_direct_four_s"] / inf["numpy_four_s"]
+        rows.append(("inference: Keras direct calls / NumPy", r, ">= 300x", r >= 300))
+        r = inf["seed_loop_four_s"] / inf["numpy_four_s"]
+        rows.append(("inference: seed predict loop / NumPy", r, ">= 2000x", r >= 2000))
+    for row in results.get("grid", []):
+        if (row["hidden"], row["steps"], row["windows"]) == (256, 100, 2000):
+            r = row["ratio"]
+            rows.append(("hidden 256, 100 steps, 2000 windows: Keras / NumPy", r, ">= 1x", r >= 1))
+    return rows
+
+
+def markdown(results: dict) -> str:
+    lines = ["| what | measured | target | |", "|---|---|---|---|"]
+    for what, r, target, ok in targets(results):
+        lines.append(f"| {what} | {r:,.2f}x | {target} | {'PASS' if ok else 'MISS'} |")
+    seed = results.get("seed")
+    if seed:
+        lines += ["", "Seed workload fit (80 epochs), seconds:", "", "| | s |", "|---|---|"]
+        lines.append(
+            f"| NumPy `fit` (best of {seed['repeats']}; median) "
+            f"| {seed['numpy_s']:.3f} ({seed['numpy_median_s']:.3f}) |"
+        )
+        lines.append(
+            f"| floor (best; median) | {seed['floor_s']:.3f} ({seed['floor_median_s']:.3f}) |"
+        )
+        lines.append(
+            f"| (floor's weights vs `fit`'s after 80 epochs: max abs difference "
+            f"{seed['floor_max_weight_diff']:.1e}) | |"
+        )
+        lines.append(f"| Keras first `fit` | {seed['keras_first_s']:.2f} |")
+        lines.append(f"| Keras second `fit`, same model | {seed['keras_second_s']:.2f} |")
+        lines.append(f"| Keras fresh model, warm process | {seed['keras_fresh_s']:.2f} |")
+    inf = results.get("inference")
+    if inf:
+        lines += [
+            "",
+            "Inference, the four `init_points` windows:",
+            "",
+            "| | all four | per window |",
+            "|---|---|---|",
+        ]
+        lines.append(
+            f"| NumPy `predict` (one call) | {inf['numpy_four_s'] * 1e3:.3f} ms "
+            f"| {inf['numpy_four_s'] * 250:.3f} ms |"
+        )
+        lines.append(
+            f"| NumPy `predict`, one window per call | {inf['numpy_one_by_one_s'] * 1e3:.3f} ms "
+            f"| {inf['numpy_one_by_one_s'] * 250:.3f} ms |"
+        )
+        lines.append(
+            f"| Keras models called directly | {inf['keras_direct_four_s'] * 1e3:.1f} ms "
+            f"| {inf['keras_direct_four_s'] * 250:.1f} ms |"
+        )
+        lines.append(
+            f"| (NumPy vs Keras direct: max abs difference of the predictions "
+            f"{inf['max_abs_diff_numpy_vs_keras']:.1e}, same weights) | | |"
+        )
+        w = inf["seed_loop_windows_s"]
+        lines.append(
+            f"| seed `model.predict` loop (est. from {len(w)} windows: "
+            f"{', '.join(f'{x:.2f}' for x in w)} s) | {inf['seed_loop_four_s']:.2f} s "
+            f"| {inf['seed_loop_four_s'] / 4:.2f} s |"
+        )
+    if results.get("grid"):
+        lines += [
+            "",
+            "Scale grid, seconds per epoch (float32, validation 0.2):",
+            "",
+            "| hidden | steps | windows | batch | NumPy | NumPy, 1 BLAS thread | Keras "
+            "| Keras / NumPy | Keras / NumPy (1 thread) |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in results["grid"]:
+            lines.append(
+                f"| {r['hidden']} | {r['steps']} | {r['windows']} | {r['batch']} "
+                f"| {r['numpy_s']:.4f} | {r['numpy_1thread_s']:.4f} | {r['keras_s']:.4f} "
+                f"| {r['ratio']:.2f} | {r['ratio_1thread']:.2f} |"
+            )
+    mem = results.get("memory")
+    if mem:
+        lines += [
+            "",
+            "Peak memory of `fit` (hidden 256, 100 steps, 2000 windows, batch 64, 1 epoch), MiB:",
+            "",
+            "| | RSS growth, first fit | RSS growth, second fit | tracemalloc peak |",
+            "|---|---|---|---|",
+        ]
+        for impl in ("numpy", "keras"):
+            m = mem[impl]
+            tm = f"{m['tracemalloc_peak_kib'] / 1024:.1f}" if "tracemalloc_peak_kib" in m else "n/a"
+            lines.append(
+                f"| {impl} | {m['first_fit_rss_growth_kib'] / 1024:.1f} "
+                f"| {m['second_fit_rss_growth_kib'] / 1024:.1f} | {tm} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in ("tensorflow-cpu", "tensorflow", "keras", "matplotlib"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return found
+
+
+def print_report(results: dict) -> None:
+    print("\n== machine ==")
+    for k, v in results["machine"].items():
+        print(f"{k:>22}: {v}")
+    print("\n== results ==\n")
+    print(markdown(results))
+    print("== targets ==")
+    for what, r, target, ok in targets(results):
+        print(f"{what:<52} {r:>12,.2f}x  target {target:<8} {'PASS' if ok else 'MISS'}")
+
+
+def plot_grid(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.8), sharey=True)
+    colors = {24: "tab:blue", 100: "tab:orange"}
+    for ax, windows in zip(axes, GRID_WINDOWS):
+        for steps in GRID_STEPS:
+            sel = [r for r in rows if r["windows"] == windows and r["steps"] == steps]
+            if not sel:
+                continue
+            h = [r["hidden"] for r in sel]
+            ax.plot(
+                h,
+                [r["numpy_s"] for r in sel],
+                "o-",
+                color=colors[steps],
+                label=f"NumPy, {steps} steps",
+            )
+            ax.plot(
+                h,
+                [r["numpy_1thread_s"] for r in sel],
+                "^:",
+                color=colors[steps],
+                label=f"NumPy on 1 BLAS thread, {steps} steps",
+            )
+            ax.plot(
+                h,
+                [r["keras_s"] for r in sel],
+                "s--",
+                color=colors[steps],
+                label=f"Keras, {steps} steps",
+            )
+        batch = 16 if windows == 76 else 64
+        ax.set(
+            xscale="log",
+            yscale="log",
+            xlabel="hidden units",
+            title=f"{windows} windows, batch {batch}",
+        )
+        ax.set_xticks(GRID_HIDDEN, [str(h) for h in GRID_HIDDEN])
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0].set_ylabel("seconds per epoch (log)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    fig.suptitle("Seconds per training epoch: numpy_seq2seq (solid, dotted) vs Keras (dashed)")
+    fig.tight_layout(rect=(0, 0.12, 1, 1))  # room for the legend below the panels
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="numpy_seq2seq vs Keras vs the NumPy floor")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and epochs")
+    parser.add_argument(
+        "--only", default="seed,inference,grid,memory", help="comma-separated sections to run"
+    )
+    parser.add_argument("--out", default="out/bench", help="folder for results and figure")
+    parser.add_argument(
+        "--figure",
+        default=None,
+        help="where to write the time-vs-size figure (default: OUT/perf_time_vs_size.png)",
+    )
+    args = parser.parse_args(argv)
+    sections = set(args.only.split(","))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    repeats = 2 if args.quick else 7
+
+    results: dict = {"machine": describe(), "command": "make bench"}
+    progress(f"machine: {results['machine']}")
+    if "seed" in sections:
+        results["seed"] = bench_seed(repeats)
+        weights = results["seed"].pop("trained_weights")
+    else:
+        model = Seq2Seq(hidden=10, dtype="float32", seed=0)
+        model.fit(list(windows_f32(76, 24)[:2]), windows_f32(76, 24)[2], seed=0, **SEED_FIT)
+        weights = model.get_weights()
+    if "inference" in sections:
+        results["inference"] = bench_inference(weights, repeats, seed_windows=2)
+    if "grid" in sections:
+        results["grid"] = bench_grid(args.quick)
+        figure = Path(args.figure) if args.figure else out / "perf_time_vs_size.png"
+        plot_grid(results["grid"], figure)
+        progress(f"figure: {figure}")
+    if "memory" in sections:
+        results["memory"] = bench_memory()
+    results["machine"]["load average at end"] = load_average()
+    results["machine"].update(library_versions())
+
+    print_report(results)
+    (out / "results.json").write_text(json.dumps(results, indent=1))
+    (out / "results.md").write_text(markdown(results))
+    progress(f"wrote {out / 'results.json'} and {out / 'results.md'}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    main()

@@ -1,0 +1,329 @@
+"""The docs are tested like code.
+
+* Every ``python`` block of the tutorials (and of ``docs/bptt.md``) runs, in
+  order, in a fresh temporary folder.  Blocks tagged ``python keras`` show the
+  seed's Keras lines and are not run.
+* Every equation number cited in ``numpy_seq2seq/`` is labelled in
+  ``docs/bptt.md``, which labels exactly (1)-(16) in order.
+* ``docs/bptt.md``'s equations, transcribed literally, reproduce the code's
+  loss and gradients; its claim about Adam's epsilon holds.
+* The annotated-source generator (``make docs`` -> ``scripts/build_docs.py``
+  -> ``scripts/annotate.py``) writes a page per module with working equation
+  links, and the committed pages are not older than their modules.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import html
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from numpy_seq2seq import Seq2Seq
+from numpy_seq2seq.data import make_windows, sin_cos
+from scripts import annotate as ann
+from scripts import build_docs
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+BPTT = DOCS / "bptt.md"
+TUTORIALS = [DOCS / "tutorial.md", DOCS / "ja" / "tutorial.md"]
+FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```\s*$", re.S | re.M)
+
+
+def code_blocks(path: Path) -> list[tuple[str, str]]:
+    """(info string, code) of every fenced block in a Markdown file."""
+    return [(m[1].strip(), m[2]) for m in FENCE.finditer(path.read_text(encoding="utf-8"))]
+
+
+def python_blocks(path: Path) -> list[str]:
+    return [code for info, code in code_blocks(path) if info == "python"]
+
+
+def run_blocks(path: Path, tmp_path: Path, monkeypatch) -> dict:
+    """Execute the file's python blocks in order, in one namespace, inside tmp_path."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    namespace: dict = {"__name__": "__docs__"}
+    for k, code in enumerate(python_blocks(path)):
+        try:
+            exec(compile(code, f"{path.name}[block {k + 1}]", "exec"), namespace)
+        except Exception as err:  # pragma: no cover - the message is the point
+            raise AssertionError(f"{path}: python block {k + 1} failed:\n{code}") from err
+    return namespace
+
+
+# -- the tutorials run ------------------------------------------------------------
+@pytest.mark.parametrize("path", TUTORIALS, ids=["en", "ja"])
+def test_tutorial_code_blocks_run(path, tmp_path, monkeypatch):
+    ns = run_blocks(path, tmp_path, monkeypatch)
+    # The walk-through reached its end: the model trained, predicted and plotted.
+    assert ns["model"].count_params() == 251
+    assert len(ns["history"].history["loss"]) == 80
+    assert ns["outputs"].shape == (4, 24, 1)
+    assert (tmp_path / "tutorial_predictions.png").stat().st_size > 10_000
+
+
+def test_both_tutorials_run_the_same_code():
+    """The Japanese tutorial has the same code blocks as the English one (comments aside)."""
+
+    def strip_comments(code: str) -> str:
+        lines = [re.sub(r"\s*#.*$", "", ln) for ln in code.splitlines()]
+        lines = [re.sub(r'""".*?"""', '""""""', ln) for ln in lines]
+        return "\n".join(ln for ln in lines if ln.strip())
+
+    en, ja = (code_blocks(p) for p in TUTORIALS)
+    assert [i for i, _ in en] == [i for i, _ in ja]
+    for (info, a), (_, b) in zip(en, ja):
+        if info.startswith("python"):
+            assert strip_comments(a) == strip_comments(b)
+
+
+def test_tutorials_show_keras_lines_and_every_figure():
+    for path in TUTORIALS:
+        text = path.read_text(encoding="utf-8")
+        infos = [info for info, _ in code_blocks(path)]
+        assert infos.count("python keras") >= 6, f"{path}: one Keras block per seed step"
+        for name in re.findall(r"\(((?:\.\./)?figures/[\w.]+\.png)\)", text):
+            assert (path.parent / name).is_file(), f"{path} shows missing figure {name}"
+        for link in re.findall(r"\]\(((?:\.\./)?[\w/.-]+\.(?:md|html))\)", text):
+            assert (path.parent / link).exists(), f"{path} links to missing {link}"
+
+
+def test_bptt_code_block_runs(tmp_path, monkeypatch):
+    ns = run_blocks(BPTT, tmp_path, monkeypatch)
+    assert ns["keras_step"].shape == (10, 10)
+
+
+# -- equation numbers ---------------------------------------------------------------
+def bptt_labels() -> list[int]:
+    return [int(n) for n in re.findall(r"\\tag\{(\d+)\}", BPTT.read_text(encoding="utf-8"))]
+
+
+def cited_equations(text: str) -> set[int]:
+    """Numbers in "eq. (9)", "eqs. (8)-(12)", "eqs. (5), (6)", "Equation numbers (1)-(12)"."""
+    found = set()
+    for ref in ann.EQ_REF.finditer(text):
+        parts = re.findall(r"\((\d+)\)|(-|–)", ref[0])
+        nums, dash = [], False
+        for num, sep in parts:
+            if sep:
+                dash = True
+            else:
+                if dash and nums:
+                    nums.extend(range(nums[-1] + 1, int(num)))
+                nums.append(int(num))
+                dash = False
+        found.update(nums)
+    return found
+
+
+def test_cited_equations_parser():
+    text = "eq. (9) and eqs. (8)-(12); Eqs. (5), (6); Equation numbers (1)-(3); eqs. (14)–(16)"
+    assert cited_equations(text) == {1, 2, 3, 5, 6, 8, 9, 10, 11, 12, 14, 15, 16}
+
+
+def test_bptt_labels_equations_1_to_16_once_each_in_order():
+    labels = bptt_labels()
+    assert labels[:16] == list(range(1, 17))
+    assert len(labels) == len(set(labels)) and labels == sorted(labels)
+    text = BPTT.read_text(encoding="utf-8")
+    for n in labels:
+        assert f'<a id="eq-{n}"></a>' in text, f"eq. ({n}) has no anchor for links"
+
+
+def test_every_equation_cited_in_the_source_exists_in_bptt():
+    labels = set(bptt_labels())
+    cited = {}
+    for path in sorted((ROOT / "numpy_seq2seq").glob("*.py")):
+        for n in cited_equations(path.read_text(encoding="utf-8")):
+            cited.setdefault(n, []).append(path.name)
+    assert cited, "the source cites no equations at all"
+    missing = {n: files for n, files in cited.items() if n not in labels}
+    assert not missing, f"cited in the source but not labelled in docs/bptt.md: {missing}"
+    # and the derivation's core equations are each cited somewhere in the code
+    assert set(range(1, 16)) <= set(cited), sorted(set(range(1, 16)) - set(cited))
+
+
+def test_tutorials_cite_only_existing_equations():
+    labels = set(bptt_labels())
+    for path in TUTORIALS:
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("式 (", "eq. (").replace("式(", "eq. (")
+        assert cited_equations(text) <= labels
+
+
+# -- the derivation reproduces the code ---------------------------------------------
+def bptt_as_written(weights, ex, dx, dy):
+    """docs/bptt.md (1)-(13), transcribed step by step with t = 1..T; returns loss, 8 grads."""
+    We, Ue, be, Wd, Ud, bd, V, bo = weights
+    N, T, _ = ex.shape
+    O = dy.shape[2]  # noqa: E741 -- the derivation's name for the output size
+    H = Ue.shape[0]
+
+    def rnn_forward(xs, W, U, b, h0):
+        h = {0: h0}
+        for t in range(1, T + 1):
+            a_t = xs[:, t - 1] @ W + b  # (1)
+            h[t] = np.tanh(a_t + h[t - 1] @ U)  # (2)
+        return h
+
+    he = rnn_forward(ex, We, Ue, be, np.zeros((N, H)))
+    c = he[T]  # (3)
+    hd = rnn_forward(dx, Wd, Ud, bd, c)
+    y = {t: hd[t] @ V + bo for t in range(1, T + 1)}  # (4)
+    L = sum(np.sum((y[t] - dy[:, t - 1]) ** 2) for t in range(1, T + 1)) / (N * T * O)  # (5)
+    d_y = {t: 2 * (y[t] - dy[:, t - 1]) / (N * T * O) for t in range(1, T + 1)}  # (6)
+    dV = sum(hd[t].T @ d_y[t] for t in range(1, T + 1))  # (7)
+    dbo = sum(d_y[t].sum(axis=0) for t in range(1, T + 1))
+    dh_up = {t: d_y[t] @ V.T for t in range(1, T + 1)}
+
+    def rnn_backward(xs, h, W, U, dh_up, dh_right):
+        dW, dU, db = np.zeros_like(W), np.zeros_like(U), np.zeros(U.shape[0])
+        for t in range(T, 0, -1):
+            dh_t = dh_up[t] + dh_right  # (8)
+            dz_t = dh_t * (1 - h[t] * h[t])  # (9)
+            dh_right = dz_t @ U.T  # (10)
+            dW += xs[:, t - 1].T @ dz_t  # (11)
+            dU += h[t - 1].T @ dz_t
+            db += dz_t.sum(axis=0)
+            _ = dz_t @ W.T  # (12), the input gradient, unused for data inputs
+        return dW, dU, db, dh_right
+
+    dWd, dUd, dbd, dc = rnn_backward(dx, hd, Wd, Ud, dh_up, np.zeros((N, H)))
+    zeros = {t: np.zeros((N, H)) for t in range(1, T + 1)}
+    dWe, dUe, dbe, _ = rnn_backward(ex, he, We, Ue, zeros, dc)  # (13)
+    return L, [dWe, dUe, dbe, dWd, dUd, dbd, dV, dbo]
+
+
+def test_bptt_derivation_reproduces_the_code():
+    x, seq_in, seq_out = sin_cos()
+    ex, dx, dy = make_windows(seq_in, seq_out, steps=24)
+    rng = np.random.default_rng(7)
+    idx = rng.choice(len(ex), size=5, replace=False)
+    model = Seq2Seq(dtype="float64", seed=3)
+    # non-zero biases, so that every term of (1)-(13) matters
+    model.set_weights([w + 0.1 * rng.standard_normal(w.shape) for w in model.get_weights()])
+    loss, grads = model.loss_and_grads(ex[idx], dx[idx], dy[idx])
+    doc_loss, doc_grads = bptt_as_written(model.get_weights(), ex[idx], dx[idx], dy[idx])
+    assert loss == pytest.approx(doc_loss, rel=1e-12)
+    for g, d in zip(grads, doc_grads):
+        assert np.abs(d).max() > 0
+        np.testing.assert_allclose(g, d, rtol=1e-9, atol=1e-15)
+
+
+def test_adam_keras_form_is_paper_form_with_eps_hat():
+    """bptt.md: (14)-(15) equal (16) when the paper's epsilon is eps / sqrt(1 - beta_2^k),
+    and numpy_seq2seq's Adam computes (14)-(15)."""
+    from numpy_seq2seq import Adam
+
+    rng = np.random.default_rng(0)
+    p0 = rng.standard_normal((4, 5))
+    grads = [rng.standard_normal((4, 5)) * 10.0 ** rng.uniform(-7, 0, (4, 5)) for _ in range(30)]
+    lr, b1, b2, eps = 0.001, 0.9, 0.999, 1e-7
+    # In the powers beta^k Keras (on TensorFlow) uses float32-rounded betas even for float64
+    # weights; numpy_seq2seq copies that (see optimizers.py and keras-mapping.md).
+    b1k, b2k = float(np.float32(b1)), float(np.float32(b2))
+    code = Adam()
+    p_code, p_keras, p_paper = p0.copy(), p0.copy(), p0.copy()
+    m, v, m_p, v_p = (np.zeros_like(p0) for _ in range(4))
+    for k, g in enumerate(grads, start=1):
+        code.apply([p_code], [g])
+        m += (g - m) * (1 - b1)  # (14)
+        v += (g * g - v) * (1 - b2)
+        alpha = lr * np.sqrt(1 - b2k**k) / (1 - b1k**k)  # (15)
+        p_keras -= alpha * m / (np.sqrt(v) + eps)
+        m_p = b1 * m_p + (1 - b1) * g  # (16), with the paper's epsilon = eps / sqrt(1 - b2^k)
+        v_p = b2 * v_p + (1 - b2) * g * g
+        m_hat, v_hat = m_p / (1 - b1k**k), v_p / (1 - b2k**k)
+        p_paper -= lr * m_hat / (np.sqrt(v_hat) + eps / np.sqrt(1 - b2k**k))
+        np.testing.assert_allclose(p_keras, p_paper, rtol=1e-10, atol=1e-15)
+        np.testing.assert_allclose(p_code, p_keras, rtol=1e-12, atol=1e-15)
+    assert np.abs(p_keras - p0).max() > 1e-3  # the weights did move
+
+
+# -- the annotated source -----------------------------------------------------------
+def test_annotate_writes_a_page_per_module_with_equation_links(tmp_path):
+    pages = ann.annotate(tmp_path)
+    names = {p.name for p in pages}
+    modules = {p.stem for p in (ROOT / "numpy_seq2seq").glob("*.py")}
+    assert names == {"index.html"} | {f"{m}.html" for m in modules}
+    layers = (tmp_path / "layers.html").read_text(encoding="utf-8")
+    # prose beside code: the docstring of SimpleRNN.backward and its loop, with linked eqs
+    for n in (1, 2, 8, 9, 10, 11, 12):
+        assert f'href="../bptt.md#eq-{n}"' in layers, n
+    # every line of code is on the page, and every docstring's first line is prose
+    text = html.unescape(re.sub(r"<[^>]+>", "", layers))
+    source = (ROOT / "numpy_seq2seq" / "layers.py").read_text(encoding="utf-8")
+    doc_lines, _ = ann._docstring_spans(ast.parse(source))
+    in_doc = {n for first, last in doc_lines.items() for n in range(first, last + 1)}
+    for n, line in enumerate(source.splitlines(), start=1):
+        if line.strip() and n not in in_doc and not line.strip().startswith("#"):
+            assert line in text, f"code line {n} missing: {line!r}"
+    assert "SimpleRNN" in text and "Backprop" in text
+    model = (tmp_path / "model.html").read_text(encoding="utf-8")
+    assert 'href="../bptt.md#eq-13"' in model
+    # every link target exists as an anchor in bptt.md
+    labels = set(bptt_labels())
+    for page in pages:
+        for n in re.findall(r"bptt\.md#eq-(\d+)", page.read_text(encoding="utf-8")):
+            assert int(n) in labels
+
+
+def test_sections_put_docstrings_beside_their_def():
+    source = '''"""Module doc."""
+
+import os
+
+
+# -- part one --
+def f(x):
+    """Eq. (9): doubles."""
+    # a comment
+    return 2 * x
+'''
+    secs = ann.sections(source)
+    assert secs[0] == ("Module doc.", "import os")
+    assert secs[1][0] == "part one\n\nEq. (9): doubles." and secs[1][1] == "def f(x):"
+    assert secs[2] == ("a comment", "    return 2 * x")
+
+
+def test_committed_annotated_pages_match_the_source():
+    """docs/annotated/ is regenerated by `make docs`; a stale page would mislead a reader."""
+    out = DOCS / "annotated"
+    for path in ann.modules():
+        page = out / f"{path.stem}.html"
+        assert page.is_file(), f"{page} missing: run `make docs`"
+        stamp = ann.SOURCE_HASH.search(page.read_text(encoding="utf-8"))
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert stamp and stamp[1] == digest, f"{page} is older than {path}: run `make docs`"
+
+
+def test_build_docs_runs_end_to_end_with_few_epochs(tmp_path):
+    """`make docs` in miniature: annotate, then every figure command, 2 epochs."""
+    figures = tmp_path / "figures"
+    env = {**os.environ, "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    cmd = [sys.executable, "-m", "scripts.build_docs", "--epochs", "2"]
+    cmd += ["--annotated", str(tmp_path / "annotated"), "--figures", str(figures)]
+    cmd += ["--scratch", str(tmp_path / "scratch")]
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+    assert (tmp_path / "annotated" / "index.html").is_file()
+    made = {p.name for p in figures.glob("*.png")}
+    shown = set()
+    for path in TUTORIALS:
+        shown |= set(re.findall(r"figures/([\w.]+\.png)", path.read_text(encoding="utf-8")))
+    assert shown and shown <= made, f"shown but not made by build_docs: {shown - made}"
+
+
+def test_makefile_docs_target_calls_build_docs():
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    target = re.search(r"^docs:.*?(?=^\S|\Z)", text, re.S | re.M)
+    assert target and "scripts.build_docs" in target[0]
+    assert build_docs.figure_commands(1, Path("x"))  # the commands exist and are importable
