@@ -12,7 +12,10 @@ moments, and ``fit`` owns everything else:
 4. ``history['loss']`` is the mean of the per-batch losses weighted by batch
    size, each loss computed *before* its batch's update.
 5. ``history['val_loss']`` is computed on the validation windows after the
-   epoch's last update.
+   epoch's last update, in batches of ``batch_size`` and weighted the same
+   way, as Keras's ``evaluate`` does (``validation_batch_size`` defaults to
+   ``batch_size``).  This keeps the memory of a large validation set to one
+   batch's.
 """
 
 from __future__ import annotations
@@ -127,7 +130,7 @@ def fit(
             err.history = history  # the completed epochs are not lost
             raise
         if val:
-            val_loss = model._loss_only(*val)
+            val_loss = evaluate(model, val, batch_size)
             if not math.isfinite(val_loss):
                 raise DivergenceError(
                     f"training diverged at epoch {epoch + 1}: val_loss is {val_loss} although "
@@ -195,6 +198,15 @@ def run_epoch(model, train, order: np.ndarray, batch_size: int, epoch: int) -> f
         total += loss * len(idx)  # weighted by batch size, as Keras's loss tracker
         seen += len(idx)
     return total / seen
+
+
+def evaluate(model, data, batch_size: int) -> float:
+    """The batch-size-weighted mean loss over ``data = (ex, dx, dy)``, in order."""
+    ex, dx, dy = data
+    total = 0.0
+    for idx in batches(np.arange(len(ex)), batch_size):
+        total += model._loss_only(ex[idx], dx[idx], dy[idx]) * len(idx)
+    return total / len(ex)
 
 
 def _snapshot(params: list[np.ndarray], optimizer: Adam) -> tuple:

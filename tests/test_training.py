@@ -150,3 +150,16 @@ def test_seed_recipe_learns_for_most_seeds(seed_data):
         assert h.history["loss"][-1] < h.history["loss"][0]
         finals.append(h.history["val_loss"][-1])
     assert sum(v < 0.02 for v in finals) >= 6, finals
+
+
+def test_val_loss_is_evaluated_in_weighted_batches_like_keras_evaluate(seed_data):
+    """16 validation windows in batches of 5: 5, 5, 5 and 1, weighted by size."""
+    ex, dx, dy = (a.astype(np.float64) for a in seed_data)
+    m = Seq2Seq(seed=6, dtype="float64")
+    h = m.fit([ex, dx], dy, epochs=1, batch_size=5, seed=0)
+    parts = [(60, 65), (65, 70), (70, 75), (75, 76)]
+    losses = [m.loss_and_grads(ex[a:b], dx[a:b], dy[a:b])[0] for a, b in parts]
+    expected = np.average(losses, weights=[5, 5, 5, 1])
+    assert h.history["val_loss"][0] == pytest.approx(expected, rel=1e-14)
+    whole = m.loss_and_grads(ex[60:], dx[60:], dy[60:])[0]  # the same number, up to rounding
+    assert h.history["val_loss"][0] == pytest.approx(whole, rel=1e-12)
