@@ -34,8 +34,7 @@ $(DEMO_STAMP): pyproject.toml | $(PY)
 
 demo: $(DEMO_STAMP)
 	@if tf_error=$$(TF_CPP_MIN_LOG_LEVEL=2 $(PY) -c "import tensorflow" 2>&1 >/dev/null); then \
-	  $(PY) scripts/compare.py --out out/demo && \
-	  echo "demo: figures in out/demo/: compare_loss.png, compare_predictions.png, compare_dloss.png"; \
+	  $(PY) scripts/compare.py --out out/demo; \
 	else \
 	  echo "demo: TensorFlow cannot be imported, so there is no Keras to compare with:"; \
 	  echo "      $$(echo "$$tf_error" | tail -n 1)"; \

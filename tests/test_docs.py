@@ -71,6 +71,21 @@ def test_tutorial_code_blocks_run(path, tmp_path, monkeypatch):
     assert (tmp_path / "tutorial_predictions.png").stat().st_size > 10_000
 
 
+def test_readme_usage_block_runs(tmp_path, monkeypatch):
+    ns = run_blocks(ROOT / "README.md", tmp_path, monkeypatch)
+    assert ns["model"].count_params() == 251
+    assert ns["history"].history["val_loss"][-1] < 0.02  # "about 0.01 or less", as it says
+    assert ns["pred"].shape == (4, 24, 1)
+
+
+def test_readme_links_exist():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([\w/.-]+\.(?:md|png|html))\)", text)
+    assert len(links) >= 5
+    for link in links:
+        assert (ROOT / link).exists(), f"README links to missing {link}"
+
+
 def test_both_tutorials_run_the_same_code():
     """The Japanese tutorial has the same code blocks as the English one (comments aside)."""
 
