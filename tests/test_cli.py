@@ -12,25 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from figure_checks import assert_nonblank_png
 
 from numpy_seq2seq import Seq2Seq
 from numpy_seq2seq.cli import main
 from numpy_seq2seq.data import make_windows, sin_cos
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def assert_nonblank_png(path: Path) -> None:
-    """The file is a PNG of some size whose pixels are not all one colour."""
-    import matplotlib.image
-
-    assert path.is_file(), f"{path} was not written"
-    assert path.stat().st_size > 10_000, f"{path} is suspiciously small"
-    img = matplotlib.image.imread(path)
-    assert img.ndim == 3 and img.shape[0] > 200 and img.shape[1] > 300
-    colours = np.unique(img.reshape(-1, img.shape[-1]), axis=0)
-    assert len(colours) > 20, f"{path} has only {len(colours)} colours"
-    assert img[..., :3].std() > 0.02, f"{path} is nearly uniform"
 
 
 @pytest.fixture(scope="module")

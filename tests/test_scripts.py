@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from figure_checks import assert_nonblank_png
 
 from numpy_seq2seq import Seq2Seq
 from numpy_seq2seq.gradcheck import numerical_gradient
@@ -28,19 +29,6 @@ CROSS_CHECK = {
     "float64": {"windows": 0.0, "weights": 1e-12, "loss": 1e-12, "predictions": 1e-12},
 }
 GRADCHECK_TOL = 1e-7  # float64 relative error, as the model's own gradient tests
-
-
-def assert_nonblank_png(path: Path) -> None:
-    """The file is a PNG of some size whose pixels are not all one colour."""
-    import matplotlib.image
-
-    assert path.is_file(), f"{path} was not written"
-    assert path.stat().st_size > 10_000, f"{path} is suspiciously small"
-    img = matplotlib.image.imread(path)
-    assert img.ndim == 3 and img.shape[0] > 200 and img.shape[1] > 300
-    colours = np.unique(img.reshape(-1, img.shape[-1]), axis=0)
-    assert len(colours) > 20, f"{path} has only {len(colours)} colours"
-    assert img[..., :3].std() > 0.02, f"{path} is nearly uniform"
 
 
 def run_script(*args: str) -> subprocess.CompletedProcess:
