@@ -117,7 +117,7 @@ def _windows_for(parser, steps: int):
     return x, seq_in, seq_out, ex, dx, dy
 
 
-def train_command(parser, args) -> int:
+def train_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from . import plotting
 
     x, seq_in, seq_out, ex, dx, dy = _windows_for(parser, args.steps)
@@ -151,7 +151,7 @@ def train_command(parser, args) -> int:
     return 0
 
 
-def predict_command(parser, args) -> int:
+def predict_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from . import plotting
 
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import ArrayLike
 
 from .validation import as_array, check_int
 
@@ -19,7 +20,7 @@ def sin_cos(num_points: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return x, np.sin(x), np.cos(x)
 
 
-def _as_series(name: str, seq) -> np.ndarray:
+def _as_series(name: str, seq: ArrayLike) -> np.ndarray:
     """(L,) or (L, D) -> (L, D) float array."""
     arr = as_array(name, seq, np.float64)
     if arr.ndim not in (1, 2) or 0 in arr.shape:
@@ -27,7 +28,9 @@ def _as_series(name: str, seq) -> np.ndarray:
     return arr.reshape(arr.shape[0], -1)
 
 
-def make_windows(seq_in, seq_out, steps: int = 24) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def make_windows(
+    seq_in: ArrayLike, seq_out: ArrayLike, steps: int = 24
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cut the series into ``n = L - steps`` windows, exactly as the seed's loop does.
 
     For each window i (``docs/tutorial.md`` draws the picture):

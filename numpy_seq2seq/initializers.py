@@ -8,9 +8,12 @@ two implementations, copy the weights across with ``set_weights``.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 
-def glorot_uniform(shape: tuple[int, int], rng: np.random.Generator, dtype) -> np.ndarray:
+def glorot_uniform(
+    shape: tuple[int, int], rng: np.random.Generator, dtype: DTypeLike
+) -> np.ndarray:
     """Uniform on [-limit, limit] with ``limit = sqrt(6 / (fan_in + fan_out))``.
 
     Keras's default ``kernel_initializer``.  shape : (fan_in, fan_out).
@@ -20,7 +23,7 @@ def glorot_uniform(shape: tuple[int, int], rng: np.random.Generator, dtype) -> n
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
 
 
-def orthogonal(shape: tuple[int, int], rng: np.random.Generator, dtype) -> np.ndarray:
+def orthogonal(shape: tuple[int, int], rng: np.random.Generator, dtype: DTypeLike) -> np.ndarray:
     """A random orthogonal matrix, Keras's default ``recurrent_initializer``.
 
     QR-factorise a standard normal matrix and fix the signs of Q's columns by
@@ -36,6 +39,6 @@ def orthogonal(shape: tuple[int, int], rng: np.random.Generator, dtype) -> np.nd
     return q.astype(dtype)
 
 
-def zeros(shape: tuple[int, ...], dtype) -> np.ndarray:
+def zeros(shape: tuple[int, ...], dtype: DTypeLike) -> np.ndarray:
     """Keras's default ``bias_initializer``."""
     return np.zeros(shape, dtype=dtype)

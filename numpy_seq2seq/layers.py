@@ -99,10 +99,10 @@ class SimpleRNN:
         (None means zeros: the encoder's states feed nothing but the next
         step).  dh_last : (N, H) extra gradient on the final state (the
         decoder's ``d_context`` for the encoder).  Returns
-        ``(dxs (N, T, D), dh0 (N, H))`` and writes ``self.grads``.
-        Neither argument is modified.  dh_out : optional (N, T, H) buffer
-        that receives the total gradient on every state, eq. (8) (for
-        ``scripts/gradcheck.py``'s gradient-flow figure).
+        ``(dxs (N, T, D), dh0 (N, H))`` and writes ``self.grads``;
+        ``dhs`` and ``dh_last`` are not modified.  dh_out : optional
+        (N, T, H) buffer that receives the total gradient on every state,
+        eq. (8) (for ``scripts/gradcheck.py``'s gradient-flow figure).
         """
         xs, hs = self.cache  # hs : (T + 1, N, H), hs[0] = h0
         kernel, recurrent_kernel, _ = self.params

@@ -8,11 +8,15 @@ backward pass (eq. (13)).
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import initializers
 from .layers import Dense, SimpleRNN
 from .losses import mse
+from .optimizers import Adam
 from .training import History, fit
 from .validation import (
     as_array,
@@ -117,7 +121,7 @@ class Seq2Seq:
         """Copies of the 8 weights, in the order of the seed's ``model_train.get_weights()``."""
         return [p.copy() for p in self.params]
 
-    def set_weights(self, weights) -> None:
+    def set_weights(self, weights: list[ArrayLike] | tuple[ArrayLike, ...]) -> None:
         """Load 8 arrays (e.g. from Keras's ``model_train.get_weights()``).
 
         Every shape is checked before anything is written, so a bad list
@@ -183,7 +187,9 @@ class Seq2Seq:
     def _check_dec(self, name: str, arr) -> np.ndarray:
         return check_sequences(name, arr, self.dec_tokens, "dec_tokens", self.dtype)
 
-    def check_data(self, ex, dx, dy=None) -> tuple[np.ndarray, ...]:
+    def check_data(
+        self, ex: ArrayLike, dx: ArrayLike, dy: ArrayLike | None = None
+    ) -> tuple[np.ndarray, ...]:
         """Validate ``ex``, ``dx`` (and ``dy``) and cast them to the model's dtype.
 
         Checks rank, shape, token counts, dtype and finiteness of each, then that
@@ -195,18 +201,19 @@ class Seq2Seq:
         check_windows(*arrays)
         return tuple(arrays)
 
-    def forward(self, ex, dx) -> np.ndarray:
+    def forward(self, ex: ArrayLike, dx: ArrayLike) -> np.ndarray:
         """Teacher-forced outputs, as ``model_train.predict([ex, dx])``.
 
-        ex : (N, T, enc_tokens), dx : (N, T, dec_tokens) -> y : (N, T, dec_tokens).
+        ex : (N, T, enc_tokens), dx : (N, T, dec_tokens) -> y : (N, T, dec_tokens),
+        a new array (``d_output`` caches its input, not this output).
         """
-        return self._forward(*self.check_data(ex, dx)).copy()
+        return self._forward(*self.check_data(ex, dx))
 
-    def encode(self, ex) -> np.ndarray:
+    def encode(self, ex: ArrayLike) -> np.ndarray:
         """The context, as ``model_pred_e.predict(ex)``: ex : (N, T, enc_tokens) -> (N, hidden)."""
         return self._encode(self._check_ex(ex))
 
-    def predict(self, ex, steps: int | None = None) -> np.ndarray:
+    def predict(self, ex: ArrayLike, steps: int | None = None) -> np.ndarray:
         """Autoregressive outputs, as the seed's ``predict()`` for every window at once.
 
         Encode ``ex``, start the decoder from a zero input, and feed each
@@ -217,7 +224,9 @@ class Seq2Seq:
         steps = ex.shape[1] if steps is None else check_int("steps", steps, 1)
         return self._predict(ex, steps)
 
-    def loss_and_grads(self, ex, dx, dy) -> tuple[float, list[np.ndarray]]:
+    def loss_and_grads(
+        self, ex: ArrayLike, dx: ArrayLike, dy: ArrayLike
+    ) -> tuple[float, list[np.ndarray]]:
         """The MSE on one batch and its gradient for each of the 8 weights.
 
         ex : (N, T, enc_tokens), dx, dy : (N, T, dec_tokens).  Returns
@@ -228,15 +237,15 @@ class Seq2Seq:
 
     def fit(
         self,
-        x,
-        y,
+        x: list[ArrayLike] | tuple[ArrayLike, ArrayLike],
+        y: ArrayLike,
         batch_size: int = 16,
         epochs: int = 80,
         validation_split: float = 0.2,
         shuffle: bool = True,
         verbose: int = 0,
         seed: int | None = None,
-        optimizer=None,
+        optimizer: Adam | None = None,
     ) -> History:
         """Train as ``model_train.fit([ex, dx], dy, ...)`` does; see ``training.fit``."""
         return fit(
@@ -252,21 +261,23 @@ class Seq2Seq:
             optimizer=optimizer,
         )
 
-    def save(self, path) -> None:
+    def save(self, path: str | os.PathLike) -> None:
         """Write the configuration and weights to an ``.npz`` file; see ``io.save``."""
         from .io import save
 
         save(self, path)
 
     @classmethod
-    def load(cls, path) -> Seq2Seq:
+    def load(cls, path: str | os.PathLike) -> Seq2Seq:
         """Read a model written by ``save``; see ``io.load``."""
         from .io import load
 
         return load(path)
 
 
-def check_weight(label: str, value, shape: tuple[int, ...], dtype) -> np.ndarray:
+def check_weight(
+    label: str, value: ArrayLike, shape: tuple[int, ...], dtype: np.dtype
+) -> np.ndarray:
     """One weight array of the expected shape, finite, cast to ``dtype``."""
     arr = as_array(label, value, dtype)
     if arr.shape != tuple(shape):

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import check_fraction, check_positive
+
 
 class Adam:
     """Adam with Keras's defaults: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7.
@@ -33,11 +35,9 @@ class Adam:
         epsilon: float = 1e-7,
     ) -> None:
         for name, value in (("learning_rate", learning_rate), ("epsilon", epsilon)):
-            if not np.isfinite(value) or value <= 0:
-                raise ValueError(f"Adam {name} must be a finite number > 0; got {value!r}")
+            check_positive(f"Adam {name}", value)
         for name, value in (("beta_1", beta_1), ("beta_2", beta_2)):
-            if not 0.0 <= value < 1.0:
-                raise ValueError(f"Adam {name} must be in [0, 1); got {value!r}")
+            check_fraction(f"Adam {name}", value)
         self.learning_rate = learning_rate
         self.beta_1 = beta_1
         self.beta_2 = beta_2

@@ -48,12 +48,14 @@ def _integer_epochs(ax) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
-def _finish(fig, path) -> None:
+def _finish(fig, path: str | os.PathLike | None) -> None:
     if path is not None:
         fig.savefig(os.fspath(path), dpi=110)
 
 
-def plot_data(x: np.ndarray, seq_in: np.ndarray, seq_out: np.ndarray, path=None):
+def plot_data(
+    x: np.ndarray, seq_in: np.ndarray, seq_out: np.ndarray, path: str | os.PathLike | None = None
+):
     """The seed's series: x (L,), seq_in = sin(x) (L,), seq_out = cos(x) (L,)."""
     fig, ax = _new_figure()
     ax.plot(x, seq_in, color="tab:green", marker=".", label="seq_in = sin(x)  (encoder reads)")
@@ -69,7 +71,9 @@ def plot_data(x: np.ndarray, seq_in: np.ndarray, seq_out: np.ndarray, path=None)
 
 
 def plot_history(
-    histories: Mapping[str, Mapping[str, Sequence[float]]], path=None, title: str | None = None
+    histories: Mapping[str, Mapping[str, Sequence[float]]],
+    path: str | os.PathLike | None = None,
+    title: str | None = None,
 ):
     """Loss and val_loss per epoch on a log axis.
 
@@ -98,7 +102,7 @@ def plot_predictions(
     x: np.ndarray,
     seq_out: np.ndarray,
     predictions: Mapping[str, Mapping[int, np.ndarray]],
-    path=None,
+    path: str | os.PathLike | None = None,
     title: str | None = None,
 ):
     """Autoregressive predictions against the true cos(x), as the seed's last figure.
@@ -134,7 +138,7 @@ def plot_predictions(
 def plot_abs_diff(
     diffs: Mapping[str, Sequence[float]],
     tolerance: float | None = None,
-    path=None,
+    path: str | os.PathLike | None = None,
     title: str | None = None,
     xlabel: str = "epoch",
     reference: tuple[str, Sequence[float]] | None = None,
@@ -179,7 +183,9 @@ def plot_abs_diff(
 
 
 def plot_gradient_flow(
-    flows: Mapping[str, tuple[np.ndarray, np.ndarray]], path=None, title: str | None = None
+    flows: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    path: str | os.PathLike | None = None,
+    title: str | None = None,
 ):
     """‖∂L/∂h_t‖ for every hidden state of the encoder and the decoder, log axis.
 

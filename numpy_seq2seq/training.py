@@ -23,11 +23,20 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .optimizers import Adam
 from .validation import check_bool, check_fraction, check_int
+
+if TYPE_CHECKING:
+    from .model import Seq2Seq
+
+#: ``(ex, dx, dy)``: (N, T, enc_tokens), (N, T, dec_tokens), (N, T, dec_tokens).
+Windows = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 class DivergenceError(FloatingPointError):
@@ -43,7 +52,13 @@ class DivergenceError(FloatingPointError):
     when it was ``val_loss``), and ``history``, the epochs that completed.
     """
 
-    def __init__(self, message: str, epoch=None, batch=None, history=None) -> None:
+    def __init__(
+        self,
+        message: str,
+        epoch: int | None = None,
+        batch: int | None = None,
+        history: History | None = None,
+    ) -> None:
         super().__init__(message)
         self.epoch = epoch
         self.batch = batch
@@ -78,9 +93,9 @@ def split_windows(n: int, validation_split: float) -> int:
 
 
 def fit(
-    model,
-    x,
-    y,
+    model: Seq2Seq,
+    x: Sequence[ArrayLike],
+    y: ArrayLike,
     batch_size: int = 16,
     epochs: int = 80,
     validation_split: float = 0.2,
@@ -148,7 +163,9 @@ def fit(
     return history
 
 
-def epoch_orders(n_train: int, epochs: int, shuffle: bool, seed: int | None):
+def epoch_orders(
+    n_train: int, epochs: int, shuffle: bool, seed: int | None
+) -> Iterator[np.ndarray]:
     """The order in which each epoch visits the training windows.
 
     Yields one (n_train,) index array per epoch: a fresh permutation from
@@ -165,7 +182,9 @@ def batches(order: np.ndarray, batch_size: int) -> list[np.ndarray]:
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
 
-def run_epoch(model, train, order: np.ndarray, batch_size: int, epoch: int) -> float:
+def run_epoch(
+    model: Seq2Seq, train: Windows, order: np.ndarray, batch_size: int, epoch: int
+) -> float:
     """One pass over the training windows; returns the batch-size-weighted mean loss.
 
     Raises ``DivergenceError`` if a batch's loss or updated weights are NaN or
@@ -200,7 +219,7 @@ def run_epoch(model, train, order: np.ndarray, batch_size: int, epoch: int) -> f
     return total / seen
 
 
-def evaluate(model, data, batch_size: int) -> float:
+def evaluate(model: Seq2Seq, data: Windows, batch_size: int) -> float:
     """The batch-size-weighted mean loss over ``data = (ex, dx, dy)``, in order."""
     ex, dx, dy = data
     total = 0.0
@@ -227,7 +246,7 @@ def _restore(params: list[np.ndarray], optimizer: Adam, saved: tuple) -> None:
     optimizer.iterations = iterations
 
 
-def _non_finite_update(model) -> str:
+def _non_finite_update(model: Seq2Seq) -> str:
     """Which gradient, or else which updated weight, is NaN or inf."""
     from .model import WEIGHT_NAMES
 
@@ -252,7 +271,7 @@ def _diverged(epoch: int, b: int, what: str) -> DivergenceError:
     )
 
 
-def _check_xy(model, x, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _check_xy(model: Seq2Seq, x: Sequence[ArrayLike], y: ArrayLike) -> Windows:
     if not isinstance(x, (list, tuple)) or len(x) != 2:
         raise TypeError(
             f"x must be the list [ex, dx], as in model_train.fit([ex, dx], dy); "

@@ -12,12 +12,14 @@ The checks run before any computation, so a bad call changes nothing.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 
-def check_int(name: str, value, minimum: int) -> int:
+def check_int(name: str, value: object, minimum: int) -> int:
     """An integer (not a bool) that is at least ``minimum``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer >= {minimum}; got {value!r}")
@@ -26,14 +28,14 @@ def check_int(name: str, value, minimum: int) -> int:
     return int(value)
 
 
-def check_bool(name: str, value) -> bool:
+def check_bool(name: str, value: object) -> bool:
     """``True`` or ``False`` (a string such as ``"no"`` would count as true)."""
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False; got {value!r}")
     return bool(value)
 
 
-def check_float_dtype(name: str, dtype) -> np.dtype:
+def check_float_dtype(name: str, dtype: object) -> np.dtype:
     """``"float32"`` or ``"float64"`` (or the NumPy equivalents)."""
     if dtype is None:  # np.dtype(None) would quietly mean float64
         raise TypeError(f"{name} must be 'float32' or 'float64'; got None")
@@ -46,7 +48,7 @@ def check_float_dtype(name: str, dtype) -> np.dtype:
     return dt
 
 
-def as_array(name: str, value, dtype=None) -> np.ndarray:
+def as_array(name: str, value: ArrayLike, dtype: DTypeLike | None = None) -> np.ndarray:
     """A real, finite numeric array, cast to ``dtype`` when given.
 
     Values that are finite but too large for ``dtype`` (1e300 in float32)
@@ -89,7 +91,9 @@ def _check_finite(name: str, arr: np.ndarray) -> None:
         )
 
 
-def check_sequences(name: str, value, tokens: int, token_arg: str, dtype) -> np.ndarray:
+def check_sequences(
+    name: str, value: ArrayLike, tokens: int, token_arg: str, dtype: DTypeLike
+) -> np.ndarray:
     """A finite (N, T, tokens) array with N >= 1 and T >= 1, cast to ``dtype``."""
     arr = as_array(name, value, dtype)
     if arr.ndim != 3 or arr.shape[2] != tokens:
@@ -133,10 +137,19 @@ def check_windows(ex: np.ndarray, dx: np.ndarray, dy: np.ndarray | None = None) 
         )
 
 
-def check_fraction(name: str, value) -> float:
+def check_fraction(name: str, value: object) -> float:
     """A number in [0, 1)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number in [0, 1); got {value!r}")
     if not 0.0 <= value < 1.0:  # also rejects NaN
         raise ValueError(f"{name} must be in [0, 1); got {value}")
+    return float(value)
+
+
+def check_positive(name: str, value: object) -> float:
+    """A finite number > 0."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a finite number > 0; got {value!r}")
+    if not (math.isfinite(value) and value > 0):  # also rejects NaN
+        raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
     return float(value)

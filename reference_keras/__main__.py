@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def progress(epoch, logs):
         print(
-            f"Epoch {epoch + 1}/{args.epochs} - {time.perf_counter() - start:.1f}s - "
+            f"Epoch {epoch + 1}/{args.epochs} - {time.perf_counter() - start:.1f}s elapsed - "
             f"loss: {logs['loss']:.4f} - val_loss: {logs['val_loss']:.4f}",
             flush=True,
         )

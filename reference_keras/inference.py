@@ -48,6 +48,8 @@ def _seed_predict(model_pred_e, pred_d_model, input_data: np.ndarray) -> list[fl
     for i in range(0, NUM_STEPS):  # noqa: B007  (the seed's loop, verbatim)
         y_output, state_value = pred_d_model.predict([_dy, state_value], verbose=0)
 
+        # seed: output_data.append(y_output[0, 0, 0])
+        # float() only turns the NumPy scalar into a Python float (exactly).
         output_data.append(float(y_output[0, 0, 0]))
         # seed: _dy[0, 0, 0] = y_output
         # NumPy 2 refuses to put the (1, 1, 1) array into one element

@@ -1,9 +1,11 @@
 """The seed's three Keras models (step 1 and step 4 of the note).
 
 ``build_models`` runs the course's code with its four constants as
-arguments.  Two seed lines no longer run on TensorFlow 2.21 / Keras 3 and
-are changed; one is generalised so ``dec_tokens > 1`` works.  Each change is
-marked ``# seed:`` with the original line.
+arguments.  One seed line here no longer runs on Keras 3 and is changed
+(``Input(shape=(NUM_HIDDEN_PARAMS))``); one is generalised so
+``dec_tokens > 1`` works; ``set_floatx`` is added for float64.  Each change is
+marked with the original line (``# seed:``) or as "not in the seed".  The
+seed's inference loop, with its one NumPy 2 fix, is in ``inference.py``.
 
 float64
 -------

@@ -28,6 +28,7 @@ import pytest
 
 from numpy_seq2seq import Seq2Seq
 from numpy_seq2seq.data import make_windows, sin_cos
+from numpy_seq2seq.gradcheck import relative_error
 from scripts import annotate as ann
 from scripts import build_docs
 
@@ -229,8 +230,10 @@ def test_bptt_derivation_reproduces_the_code():
     loss, grads = model.loss_and_grads(ex[idx], dx[idx], dy[idx])
     doc_loss, doc_grads = bptt_as_written(model.get_weights(), ex[idx], dx[idx], dy[idx])
     assert loss == pytest.approx(doc_loss, rel=1e-12)
+    assert abs(loss - doc_loss) <= 1e-12  # the float64 cross-check tolerance
     for g, d in zip(grads, doc_grads):
         assert np.abs(d).max() > 0
+        assert relative_error(g, d) <= 1e-10  # as the gradients against Keras
         np.testing.assert_allclose(g, d, rtol=1e-9, atol=1e-15)
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from figure_checks import assert_nonblank_png
 
+TOL_F32_FORWARD = 1e-5  # float32 forward passes, as tests/keras_helpers.py
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "seq2seq_sin_cos.py"
 
@@ -51,9 +53,11 @@ def test_walkthrough_runs_as_a_script(tmp_path):
     def number(label: str) -> float:
         return float(re.search(re.escape(label) + r"\s*([\d.e+-]+)", out)[1])
 
-    # Same weights on both sides: float32 rounding only (the cross-check's tolerances).
-    assert number("before training, max |Keras - NumPy| of the outputs:") < 2e-5
-    assert number("context of window 0, max |Keras - NumPy|:") < 2e-5
-    assert number("max |Keras - NumPy| of the predictions:") < 2e-4
+    # Same weights on both sides, so each of these is a forward pass (teacher-forced,
+    # the encoder, the autoregressive loop): float32 rounding only, within the
+    # cross-check suite's float32 forward tolerance (tests/keras_helpers.py).
+    assert number("before training, max |Keras - NumPy| of the outputs:") <= TOL_F32_FORWARD
+    assert number("context of window 0, max |Keras - NumPy|:") <= TOL_F32_FORWARD
+    assert number("max |Keras - NumPy| of the predictions:") <= TOL_F32_FORWARD
     for name in ("walkthrough_data.png", "walkthrough_loss.png", "walkthrough_predictions.png"):
         assert_nonblank_png(tmp_path / name)

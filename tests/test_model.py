@@ -1,11 +1,12 @@
 """Seq2Seq as a whole: shapes, gradient checks of all 8 weights, inference."""
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from numpy_seq2seq import Seq2Seq
 from numpy_seq2seq.gradcheck import check_model, numerical_gradient, relative_error
+from numpy_seq2seq.losses import mse
 from numpy_seq2seq.model import WEIGHT_NAMES
 
 TOL = 1e-7
@@ -34,6 +35,10 @@ def test_keras_default_initialisers():
 
 
 @settings(deadline=None, max_examples=20)
+# Two near-degenerate cases hypothesis once found: hidden=1 encoders whose gradients
+# (3e-6 and 6e-10) sit at the edge of what float64 central differences resolve.
+@example(n=1, t=4, hidden=1, enc=1, dec=1, seed=716967291)
+@example(n=1, t=5, hidden=1, enc=1, dec=3, seed=716967290)
 @given(
     n=st.integers(1, 5),
     t=st.integers(1, 8),
@@ -52,47 +57,53 @@ def test_every_weight_passes_the_gradient_check(n, t, hidden, enc, dec, seed):
     assert m.predict(ex, steps=3).shape == (n, 3, dec)
     rows = check_model(m, ex, dx, dy)
     assert [r[0] for r in rows] == [f"{a} {b}" for a, b in WEIGHT_NAMES]
-    for name, analytic, numeric, err in rows:
-        if analytic == 0.0:  # zero by structure, e.g. e_rnn recurrent_kernel when T = 1
-            assert numeric < 1e-10, (name, numeric)
-        else:
-            assert err < TOL, (name, analytic, numeric, err)
+    for row in rows:
+        # relative error < 1e-7, or, for a gradient so small (e.g. 6e-10 through a saturated
+        # hidden=1 encoder) that float64 differences cannot resolve 1e-7 of it, agreement
+        # to RESOLUTION = 1e-12 absolute
+        assert row.passed(TOL), row
 
 
 def test_encoder_is_reached_only_through_the_context():
-    """The encoder's gradients are nonzero, yet changing the encoder input
-    changes the loss only via encode(): equal contexts give equal losses."""
+    """Eq. (3): the teacher-forced outputs are the decoder alone started from the
+    context ``encode(ex)`` (the inference path), so ``ex`` enters only through it;
+    and the encoder does receive gradients."""
     rng = np.random.default_rng(7)
     m = Seq2Seq(1, 1, 4, dtype="float64", seed=7)
     ex, dx, dy = random_batch(rng, 3, 6, 1, 1)
     _, grads = m.loss_and_grads(ex, dx, dy)
     assert all(np.abs(g).sum() > 0 for g in grads[:3])
     y = m.forward(ex, dx)
-    # Decoder alone, started from the context, gives the same outputs.
     context = m.encode(ex)
     hs = m.d_rnn.forward(dx, h0=context)
     np.testing.assert_allclose(y, m.d_output(hs), atol=1e-14)
 
 
 def test_context_gradient_is_the_decoders_initial_state_gradient():
+    """Eq. (13): the decoder's gradient on its initial state is dL/dc (checked by
+    central differences), and the encoder's gradients are BPTT from that one
+    (N, H) array and nothing else."""
     rng = np.random.default_rng(8)
     m = Seq2Seq(1, 1, 3, dtype="float64", seed=8)
     ex, dx, dy = random_batch(rng, 2, 5, 1, 1)
-    m.loss_and_grads(ex, dx, dy)
-    context = m.encode(ex).copy()
+    _, grads = m.loss_and_grads(ex, dx, dy)
+    context = m.encode(ex)
 
     def loss_from_context():
-        from numpy_seq2seq.losses import mse
-
         return mse(m.d_output(m.d_rnn.forward(dx, h0=context)), dy)[0]
 
     numeric = numerical_gradient(loss_from_context, context)
     y = m.d_output.forward(m.d_rnn.forward(dx, h0=context))
-    from numpy_seq2seq.losses import mse
-
     _, d_y = mse(y, dy)
     _, d_context = m.d_rnn.backward(m.d_output.backward(d_y))
     assert relative_error(d_context, numeric) < TOL
+    # The encoder run backward from the *numerical* dL/dc alone reproduces the
+    # encoder gradients that loss_and_grads computed through the whole model.
+    m.e_rnn.forward(ex)
+    m.e_rnn.backward(None, dh_last=numeric)
+    for g_model, g_from_context in zip(grads[:3], m.e_rnn.grads):
+        assert np.abs(g_model).max() > 0
+        assert relative_error(g_model, g_from_context) < TOL
 
 
 def test_predict_is_teacher_forcing_on_its_own_outputs():

@@ -63,7 +63,8 @@ def test_keras_form_differs_from_the_paper_for_small_gradients():
     assert float(ours) == pytest.approx(keras, rel=1e-13)
     assert abs(keras - paper) > 0.1 * abs(paper)
     one_step_paper = paper_adam_by_hand(0.0, grads[:1], eps=1e-7 / math.sqrt(1 - 0.999))
-    # the identity eps_hat = eps / sqrt(1 - beta_2^t) holds for exact betas
+    # Keras's eps is the paper's eps_hat = eps_paper * sqrt(1 - beta_2^t), so the paper
+    # form with eps_paper = eps / sqrt(1 - beta_2^t) takes the same step (exact betas)
     one_step_keras = keras_adam_by_hand(0.0, grads[:1], f32_powers=False)
     assert one_step_keras == pytest.approx(one_step_paper, rel=1e-12)
 
@@ -98,6 +99,20 @@ def test_apply_does_not_touch_the_gradients():
 )
 def test_bad_hyperparameters_are_named(kwargs, word):
     with pytest.raises(ValueError, match=word):
+        Adam(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, word",
+    [
+        ({"learning_rate": "0.01"}, "learning_rate"),
+        ({"epsilon": None}, "epsilon"),
+        ({"beta_1": "0.9"}, "beta_1"),
+        ({"beta_2": True}, "beta_2"),
+    ],
+)
+def test_hyperparameters_that_are_not_numbers_are_named(kwargs, word):
+    with pytest.raises(TypeError, match=rf"Adam {word} must be .*; got {kwargs[word]!r}"):
         Adam(**kwargs)
 
 
