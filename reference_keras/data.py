@@ -42,7 +42,9 @@ def make_windows_seed(seq_in, seq_out, steps: int = 24) -> tuple[np.ndarray, ...
         raise ValueError(
             f"seq_in and seq_out must have the same length; got {len(seq_in)} and {len(seq_out)}"
         )
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        raise TypeError(f"steps must be an int >= 1; got {steps!r}")
+    if steps < 1:
         raise ValueError(f"steps must be an int >= 1; got {steps!r}")
     n = len(seq_in) - steps
     if n < 1:

@@ -72,7 +72,9 @@ def predict(model_pred_e, pred_d_model, ex, steps: int | None = None) -> np.ndar
         raise ValueError(f"ex must have shape (N, T, enc_tokens); got {ex.shape}")
     if steps is None:
         steps = ex.shape[1]
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        raise TypeError(f"steps must be an int >= 1 or None; got {steps!r}")
+    if steps < 1:
         raise ValueError(f"steps must be an int >= 1 or None; got {steps!r}")
     num_dec = pred_d_model.inputs[0].shape[-1]
     with floatx(dtype):

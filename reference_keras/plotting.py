@@ -45,6 +45,10 @@ def plot_predictions(x, seq_out, init_points, outputs, steps: int, path) -> Path
     """The seed's plot: each window's prediction in red over the true cos(x), dashed blue.
 
     outputs : one sequence of ``steps`` predictions per entry of ``init_points``.
+
+    The seed calls ``plt.show()`` inside its loop over ``init_points``, so a
+    notebook shows the figure growing one red segment at a time; the last
+    one holds all four.  That last figure is the one saved here.
     """
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 4.5))

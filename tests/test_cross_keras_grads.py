@@ -9,6 +9,7 @@ float64: the loss to 1e-12, every one of the 8 gradients to 1e-10 relative
 import numpy as np
 import pytest
 from keras_helpers import (
+    TOL_F32_GRAD_REL,
     TOL_F64,
     TOL_F64_GRAD_REL,
     keras_loss_and_grads,
@@ -74,5 +75,5 @@ def test_float32_gradients_are_close():
     loss_n, grads_n = np_model.loss_and_grads(ex, dx, dy)
     assert all(g.dtype == np.float32 for g in grads_k + grads_n)
     assert abs(loss_k - loss_n) <= 1e-6 * loss_n
-    assert max(relative_error(a, b) for a, b in zip(grads_k, grads_n)) <= 1e-5
+    assert max(relative_error(a, b) for a, b in zip(grads_k, grads_n)) <= TOL_F32_GRAD_REL
     assert max_abs(grads_k, grads_n) > 0  # really float32: the two roundings differ

@@ -29,6 +29,8 @@ def test_bad_arguments_name_what_was_expected():
         rk.build_models(hidden=0)
     with pytest.raises(ValueError, match="steps"):
         rk.make_windows_seed(np.zeros(5), np.zeros(5), steps=5)
+    with pytest.raises(TypeError, match="steps must be an int"):
+        rk.make_windows_seed(np.zeros(30), np.zeros(30), steps="24")
     _, model_train, model_pred_e, pred_d_model = pair(1, 1, 2, 3, dtype="float64")
     ex = np.zeros((4, 3, 1))
     with pytest.raises(ValueError, match="permutation"):
@@ -37,6 +39,8 @@ def test_bad_arguments_name_what_was_expected():
         rk.replay_fit(model_train, ex, ex, ex, [], 2, 1.0)
     with pytest.raises(ValueError, match="window"):
         rk.predict_seed(model_pred_e, pred_d_model, ex)
+    with pytest.raises(TypeError, match="steps must be an int"):
+        rk.predict(model_pred_e, pred_d_model, ex, steps=2.0)
 
 
 def test_floatx_is_restored():
