@@ -47,8 +47,9 @@ def plot_predictions(x, seq_out, init_points, outputs, steps: int, path) -> Path
     outputs : one sequence of ``steps`` predictions per entry of ``init_points``.
 
     The seed calls ``plt.show()`` inside its loop over ``init_points``, so a
-    notebook shows the figure growing one red segment at a time; the last
-    one holds all four.  That last figure is the one saved here.
+    notebook shows four figures, each with one red segment over the dashed
+    cos(x).  This draws the four segments into one figure, which is easier to
+    compare and to save; the lines and colours are the seed's.
     """
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 4.5))
