@@ -250,14 +250,18 @@ tr.section:hover td.docs { background: #fafaf0; }
 """
 
 
+def stylesheet() -> str:
+    """The pages' shared style: the layout above plus Pygments' colours for the code."""
+    return CSS + HtmlFormatter(style="default").get_style_defs("td.code") + "\n"
+
+
 def _page(title: str, nav: str, body: str, source_hash: str = "") -> str:
-    style = CSS + HtmlFormatter(style="default").get_style_defs("td.code")
     stamp = f"<!-- source sha256: {source_hash} -->\n" if source_hash else ""
     return (
         "<!DOCTYPE html>\n"
         f"{stamp}"
         '<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{style}</style></head>\n"
+        f'<title>{html.escape(title)}</title><link rel="stylesheet" href="style.css"></head>\n'
         f"<body><nav>{nav}</nav>\n{body}\n</body></html>\n"
     )
 
@@ -291,9 +295,11 @@ def _first_line(path: Path) -> str:
 
 
 def annotate(out_dir: Path, package: Path = PACKAGE) -> list[Path]:
-    """Write one page per module plus ``index.html`` into ``out_dir``; return the paths."""
+    """Write one page per module, ``index.html`` and ``style.css`` into ``out_dir``;
+    return the pages' paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "style.css").write_text(stylesheet(), encoding="utf-8")
     paths = modules(package)
     nav = '<a href="index.html">index</a>' + "".join(
         f'<a href="{p.stem}.html">{p.name}</a>' for p in paths

@@ -274,6 +274,7 @@ def test_annotate_writes_a_page_per_module_with_equation_links(tmp_path):
     modules = {p.stem for p in (ROOT / "numpy_seq2seq").glob("*.py")}
     assert names == {"index.html"} | {f"{m}.html" for m in modules}
     layers = (tmp_path / "layers.html").read_text(encoding="utf-8")
+    assert 'href="style.css"' in layers and "td.code" in (tmp_path / "style.css").read_text()
     # prose beside code: the docstring of SimpleRNN.backward and its loop, with linked eqs
     for n in (1, 2, 8, 9, 10, 11, 12):
         assert f'href="../bptt.md#eq-{n}"' in layers, n
@@ -322,6 +323,7 @@ def test_committed_annotated_pages_match_the_source():
         stamp = ann.SOURCE_HASH.search(page.read_text(encoding="utf-8"))
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         assert stamp and stamp[1] == digest, f"{page} is older than {path}: run `make docs`"
+    assert (out / "style.css").read_text(encoding="utf-8") == ann.stylesheet()
 
 
 def test_build_docs_runs_end_to_end_with_few_epochs(tmp_path):
