@@ -163,6 +163,7 @@ class Seq2Seq:
         return mse(self._forward(ex, dx), dy)[0]
 
     def _encode(self, ex: np.ndarray) -> np.ndarray:
+        """ex : (N, T, enc_tokens) -> the context c : (N, H), eq. (3), keeping no cache."""
         h = np.zeros((ex.shape[0], self.hidden), dtype=self.dtype)
         a = self.e_rnn.project(ex.transpose(1, 0, 2))  # eq. (1)
         for a_t in a:
@@ -170,7 +171,11 @@ class Seq2Seq:
         return h
 
     def _predict(self, ex: np.ndarray, steps: int) -> np.ndarray:
-        """The seed's inference loop, for all windows at once."""
+        """The seed's inference loop, for all windows at once.
+
+        ex : (N, T, enc_tokens) -> (N, steps, dec_tokens).  The decoder's input
+        at step 1 is zero, then each step's output.
+        """
         h = self._encode(ex)
         y = np.zeros((ex.shape[0], self.dec_tokens), dtype=self.dtype)  # the start input
         out = np.empty((ex.shape[0], steps, self.dec_tokens), dtype=self.dtype)
