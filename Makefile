@@ -27,7 +27,8 @@ test: lint
 # to the NumPy-only command.
 DEMO_STAMP := $(VENV)/.installed-demo
 $(DEMO_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[plot,keras]" || { \
+	@echo "demo: installing numpy-seq2seq with matplotlib and TensorFlow into $(VENV) (once)"
+	@$(PY) -m pip install --quiet -e ".[plot,keras]" || { \
 	  echo "demo: could not install TensorFlow (the keras extra); installing NumPy + matplotlib only"; \
 	  $(PY) -m pip install --quiet -e ".[plot]"; }
 	touch $(DEMO_STAMP)
