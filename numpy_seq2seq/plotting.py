@@ -211,24 +211,20 @@ def plot_gradient_flow(
     ax.axvspan(0.5 - t_enc, 0, color="tab:green", alpha=0.07)
     ax.axvspan(0, t_dec + 0.5, color="tab:blue", alpha=0.07)
     ax.axvline(0, color="black", linewidth=1.2)
-    ax.text(
-        0.5 - t_enc / 2,
-        0.97,
-        "encoder (reads sin x)",
-        transform=ax.get_xaxis_transform(),
-        ha="center",
-        va="top",
-        color="tab:green",
-    )
-    ax.text(
-        t_dec / 2,
-        0.97,
-        "decoder (outputs cos x)",
-        transform=ax.get_xaxis_transform(),
-        ha="center",
-        va="top",
-        color="tab:blue",
-    )
+    halves = [
+        (0.5 - t_enc / 2, "encoder (reads sin x)", "tab:green"),
+        (t_dec / 2, "decoder (outputs cos x)", "tab:blue"),
+    ]
+    for x_mid, label, colour in halves:
+        ax.text(
+            x_mid,
+            0.97,
+            label,
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="top",
+            color=colour,
+        )
     ax.annotate(
         "",
         xy=(0.1, 0.87),

@@ -20,6 +20,15 @@ def _pyplot():
     return plt
 
 
+def _save(plt, fig, path) -> Path:
+    """Lay out, write as PNG and close the figure; return the path."""
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def plot_loss(history: dict, path) -> Path:
     """``history['loss']`` and ``history['val_loss']`` per epoch, log scale, saved to ``path``."""
     plt = _pyplot()
@@ -34,11 +43,7 @@ def plot_loss(history: dict, path) -> Path:
     ax.set_title("Keras reference (the seed): loss and val_loss per epoch")
     ax.grid(True, which="both", alpha=0.4)
     ax.legend()
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def plot_predictions(x, seq_out, init_points, outputs, steps: int, path) -> Path:
@@ -63,8 +68,4 @@ def plot_predictions(x, seq_out, init_points, outputs, steps: int, path) -> Path
     )
     ax.grid(True)
     ax.legend()
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
