@@ -1,49 +1,53 @@
-"""Annotated source: numpy_seq2seq's modules with the prose beside the code (docco style).
+"""Annotated source for the docs site: each module as notes beside code (docco style).
 
-    python -m scripts.annotate --out docs/annotated
+``make docs`` calls :func:`annotate_package`; it finds every module of
+``numpy_seq2seq/`` (the core in ``numpy_seq2seq/core/`` first, when it exists,
+then the shell) by globbing, so a new module such as a GRU cell gets its page
+without touching this file.
 
-Each module becomes one HTML page of two columns: on the left the docstrings
-and full-line comments, rendered as prose; on the right the code they
-describe.  Every "eq. (9)" / "eqs. (8)-(12)" in the prose *and* in the code's
-trailing comments links to that equation in ``docs/bptt.md``, so a reader can
-go from a line of code to its derivation and back.
+A module is cut into *sections*: a docstring or a run of full-line comments
+(the notes), and the code that follows it.  The notes are rendered as Markdown,
+with the small amount of reST/numpydoc our docstrings use turned into Markdown
+first.  Every "eq. (9)" / "eqs. (8)-(12)", in the notes and in the code's
+trailing comments, links to that equation rendered on the derivation page, and
+the section shows those equations themselves (in MathML) under its notes, so a
+learner sees the formula next to the lines that compute it.  In the other
+direction, :func:`equation_uses` tells the derivation page which code lines
+cite each equation.
 
-Why not pycco (the Python port of docco)?  We tried it: pycco 0.6.0 installs
-and runs on Python 3.11, but it is not well kept -- its last release is from
-July 2018, and its template engine, pystache, survives only as a community
-fork.  And on this code base it does not fit: it renders numpydoc sections
-("Parameters" / "----------") as a heading followed by one run-on line, shows a
-documented function's docstring beside the code *before* the ``def``, and
-cannot link equation numbers.  This generator is ~200 lines on the standard
-library plus Pygments (already installed with pytest) and does exactly what
-the docs need.
-
-Output is deterministic (no dates, sorted input), and each page records the
-SHA-256 of the source it was made from, so ``tests/test_docs.py`` can tell
-when a page is older than its module.
+Why not pycco (the Python port of docco)?  Its last release is from 2018, its
+template engine survives only as a fork, it renders numpydoc sections as one
+run-on line and it cannot link equation numbers.  Sections, highlighting and
+links here are ~250 lines on Pygments and markdown-it-py.
 """
 
 from __future__ import annotations
 
-import argparse
 import ast
-import hashlib
 import html
 import inspect
 import re
-import textwrap
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
+from scripts.site_markdown import EQ_NUM, EQ_REF, Renderer, Site, cited_numbers, math_html
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "numpy_seq2seq"
-BPTT = "../bptt.md"  # relative to docs/annotated/
 
-#: The order a learner should read the modules in; any others follow alphabetically.
+#: Preferred reading order; modules found by the glob but not named here follow alphabetically.
 READING_ORDER = (
+    "core/__init__",
+    "core/simple_rnn",
+    "core/dense",
+    "core/seq2seq",
+    "core/losses",
+    "core/adam",
+    "core/initializers",
     "__init__",
     "data",
     "layers",
@@ -60,22 +64,52 @@ READING_ORDER = (
     "__main__",
 )
 
-#: "eq. (9)", "eqs. (8)-(12)", "eqs. (5), (6)", "Equation numbers (1)-(12)", "eqs. (14)-(16)".
-EQ_REF = re.compile(
-    r"(?:\b[Ee]qs?\.|\b[Ee]quations?(?: numbers?)?)\s*\(\d+\)(?:\s*(?:-|–|,|and)\s*\(\d+\))*"
-)
-EQ_NUM = re.compile(r"\((\d+)\)")
-SOURCE_HASH = re.compile(r"<!-- source sha256: ([0-9a-f]{64}) -->")
+#: A section's notes show the cited equations themselves when there are at most this many.
+MAX_EQUATION_CARDS = 6
 
 
-# -- splitting a module into (prose, code) sections -------------------------
+@dataclass
+class Section:
+    """Notes (Markdown) and the code lines they describe, as (line number, text)."""
+
+    notes: str
+    code: list[tuple[int, str]] = field(default_factory=list)
+    heading: str = ""  # a "# -- part --" comment that opens this part of the module
+
+
+@dataclass
+class Module:
+    path: Path  # the .py file
+    name: str  # "core/simple_rnn", "model"
+    page: str  # site path, "code/core/simple_rnn.html"
+
+    @property
+    def label(self) -> str:
+        return f"numpy_seq2seq/{self.name}.py"
+
+    @property
+    def is_core(self) -> bool:
+        return self.name.startswith("core/")
+
+
+# -- finding the modules ------------------------------------------------------
+def modules(package: Path = PACKAGE) -> list[Module]:
+    """Every module of the package, core first, in reading order."""
+    found = {
+        p.relative_to(package).with_suffix("").as_posix(): p
+        for p in sorted(package.rglob("*.py"))
+        if "__pycache__" not in p.parts
+    }
+    order = [n for n in READING_ORDER if n in found]
+    order += sorted(set(found) - set(order), key=lambda n: (not n.startswith("core/"), n))
+    order.sort(key=lambda n: not n.startswith("core/"))  # stable: core, then shell
+    return [Module(found[n], n, f"code/{n}.html") for n in order]
+
+
+# -- cutting a module into sections -----------------------------------------------
 def _docstring_spans(tree: ast.Module) -> tuple[dict[int, int], dict[int, int]]:
-    """Line spans of docstrings, and of the headers of documented defs/classes.
-
-    Returns ``(docstrings, headers)``: each maps a first line to a last line
-    (1-based, inclusive).  A header runs from the first decorator to the line
-    before the docstring, so a multi-line signature stays in one piece.
-    """
+    """First line -> last line (1-based) of docstrings, and of the headers of documented
+    defs/classes (from the first decorator to the line before the docstring)."""
     docstrings, headers = {}, {}
     nodes = [tree] + [
         n
@@ -99,244 +133,216 @@ def _docstring_spans(tree: ast.Module) -> tuple[dict[int, int], dict[int, int]]:
     return docstrings, headers
 
 
-def _comment_text(line: str) -> str | None:
-    """The text of a full-line comment ("# -- the math --" -> "the math"), else None."""
+PART_COMMENT = re.compile(r"^#+\s*-{2,}\s*(.*?)\s*-*\s*$")
+
+
+def _comment(line: str) -> tuple[str, bool] | None:
+    """(text, is_part_heading) of a full-line comment, else None."""
     stripped = line.strip()
     if not stripped.startswith("#"):
         return None
-    text = stripped.lstrip("#").lstrip(":").strip()
-    return text.strip("-").strip()
+    part = PART_COMMENT.match(stripped)
+    if part:
+        return part[1], True
+    text = stripped[1:]
+    return (text[1:] if text.startswith(" ") else text).rstrip(), False
 
 
-def sections(source: str) -> list[tuple[str, str]]:
-    """Split Python source into docco sections: a list of ``(prose, code)``.
+def sections(source: str) -> list[Section]:
+    """Docco sections: a docstring or a run of comments, then the code up to the next one.
 
-    Prose is a docstring or a run of full-line comments; code is what
-    follows until the next prose.  A documented function or class starts a
-    section at its ``def``/``class`` line, so its docstring sits beside it.
+    A documented ``def``/``class`` starts a section at its first line, so its docstring
+    sits beside its signature.  A "# -- part --" comment becomes the heading of the
+    section that follows it.
     """
     lines = source.splitlines()
     docstrings, headers = _docstring_spans(ast.parse(source))
-    out: list[list[list[str]]] = [[[], []]]  # [prose lines, code lines]
+    out: list[Section] = [Section("")]
+    notes: list[str] = []
+    heading = ""
     i = 0
+
+    def start(code: list[tuple[int, str]] | None = None) -> None:
+        nonlocal notes, heading
+        out.append(Section("", code or [], heading))
+        heading = ""
+
     while i < len(lines):
         lineno = i + 1
-        prose, code = out[-1]
+        current = out[-1]
+        has_code = any(t.strip() for _, t in current.code)
         if lineno in headers:
-            out.append([[], lines[i : headers[lineno]]])
+            start([(n + 1, lines[n]) for n in range(i, headers[lineno])])
             i = headers[lineno]
         elif lineno in docstrings:
-            raw = "\n".join(lines[i : docstrings[lineno]])
-            text = ast.literal_eval(raw.strip())
-            if any(c.strip() for c in code) and lineno - 1 not in headers.values():
-                out.append([[], []])
-            out[-1][0].extend(inspect.cleandoc(text).splitlines() + [""])
+            text = inspect.cleandoc(ast.literal_eval("\n".join(lines[i : docstrings[lineno]])))
+            if has_code and lineno - 1 not in headers.values():
+                start()
+            out[-1].notes += ("\n\n" if out[-1].notes else "") + docstring_markdown(text)
             i = docstrings[lineno]
-        elif (comment := _comment_text(lines[i])) is not None:
-            if any(c.strip() for c in code):
-                out.append([[], []])
-            out[-1][0].append(comment)
+        elif (comment := _comment(lines[i])) is not None:
+            text, is_part = comment
+            if has_code or is_part:
+                if is_part:
+                    heading = text
+                    i += 1
+                    continue
+                start()
+            out[-1].notes += ("\n" if out[-1].notes else "") + text
             i += 1
         else:
-            code.append(lines[i])
+            if heading and not current.heading and not current.notes and not has_code:
+                current.heading, heading = heading, ""
+            elif heading:
+                start()
+            out[-1].code.append((lineno, lines[i]))
             i += 1
-    result: list[tuple[str, str]] = []
-    pending = ""  # prose with no code of its own (a "# -- part --" line) joins the next section
-    for prose, code in out:
-        text = "\n\n".join(t for t in (pending, "\n".join(prose).strip()) if t)
-        body = "\n".join(code).strip("\n")
-        if body.strip():
-            result.append((text, body))
-            pending = ""
-        else:
-            pending = text
-    if pending:
-        result.append((pending, ""))
+    result = []
+    for sec in out:
+        while sec.code and not sec.code[-1][1].strip():
+            sec.code.pop()
+        while sec.code and not sec.code[0][1].strip():
+            sec.code.pop(0)
+        if sec.notes.strip() or sec.code or sec.heading:
+            result.append(sec)
     return result
 
 
-# -- rendering prose (the small subset of reST our docstrings use) -----------
-def _link_equations(escaped: str) -> str:
-    """Turn each equation reference in HTML-escaped text into links to docs/bptt.md."""
-
-    def link(match: re.Match) -> str:
-        return EQ_NUM.sub(lambda m: f'(<a class="eq" href="{BPTT}#eq-{m[1]}">{m[1]}</a>)', match[0])
-
-    return EQ_REF.sub(link, escaped)
-
-
-def _inline(text: str) -> str:
-    out = html.escape(text, quote=False)
-    out = re.sub(r"``(.+?)``|`(.+?)`", lambda m: f"<code>{m[1] or m[2]}</code>", out)
-    out = re.sub(r"(?<![\w*])\*(\S(?:.*?\S)?)\*(?![\w*])", r"<em>\1</em>", out)
-    return _link_equations(out)
-
-
-def render_prose(text: str) -> str:
-    """Paragraphs, bullet lists, numpydoc sections, doctest and indented blocks -> HTML."""
-    parts = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = block.splitlines()
-        if len(lines) >= 2 and set(lines[1].strip()) == {"-"}:  # numpydoc section
-            parts.append(f"<h4>{html.escape(lines[0].strip())}</h4>")
-            lines = lines[2:]
-            if lines:
-                parts.append(_definitions(lines))
-        elif lines[0].lstrip().startswith(">>>") or lines[0].startswith("    "):
-            parts.append(f"<pre>{html.escape(textwrap.dedent(block))}</pre>")
-        elif re.match(r"\s*(?:[*-]|\d+\.)\s", lines[0]):
-            parts.append(_list(lines))
+# -- docstrings (reST / numpydoc) -> Markdown ---------------------------------------
+def docstring_markdown(text: str) -> str:
+    """The reST our docstrings use, as Markdown: ``code``, numpydoc sections, doctests."""
+    text = re.sub(r"``(.+?)``", r"`\1`", text)
+    lines = text.splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if line.strip() and nxt.strip() and set(nxt.strip()) == {"-"}:  # numpydoc section
+            out += ["", f"**{line.strip()}**", ""]
+            i += 2
+            while i < len(lines) and (lines[i].strip() or _indented_next(lines, i)):
+                entry = lines[i]
+                if entry.strip() and not entry.startswith((" ", "\t")):
+                    name, _, kind = entry.partition(" : ")
+                    out.append(f"- `{name.strip()}`" + (f" ({kind.strip()})" if kind else ""))
+                    described = False
+                elif entry.strip():
+                    out[-1] += (" " if described else ": ") + entry.strip()
+                    described = True
+                i += 1
+            out.append("")
+        elif line.lstrip().startswith(">>>"):
+            out += ["", "```pycon"]
+            while i < len(lines) and lines[i].strip():
+                out.append(lines[i].strip() if lines[i].lstrip().startswith(">>>") else lines[i])
+                i += 1
+            out += ["```", ""]
         else:
-            parts.append(f"<p>{_inline(' '.join(s.strip() for s in lines))}</p>")
-    return "\n".join(parts)
+            out.append(line.replace("::", ":") if line.rstrip().endswith("::") else line)
+            i += 1
+    return "\n".join(out).strip()
 
 
-def _definitions(lines: list[str]) -> str:
-    items = []
-    for line in lines:
-        if line.startswith((" ", "\t")) and items:
-            items[-1][1].append(line.strip())
-        else:
-            items.append((line.strip(), []))
-    body = "".join(
-        f"<dt>{_inline(term)}</dt><dd>{_inline(' '.join(desc))}</dd>" for term, desc in items
-    )
-    return f"<dl>{body}</dl>"
+def _indented_next(lines: list[str], i: int) -> bool:
+    return i + 1 < len(lines) and lines[i + 1].startswith((" ", "\t"))
 
 
-def _list(lines: list[str]) -> str:
-    ordered = bool(re.match(r"\s*\d+\.", lines[0]))
-    items: list[list[str]] = []
-    for line in lines:
-        m = re.match(r"\s*(?:[*-]|\d+\.)\s+(.*)", line)
-        if m:
-            items.append([m[1]])
-        else:
-            items[-1].append(line.strip())
-    tag = "ol" if ordered else "ul"
-    return f"<{tag}>" + "".join(f"<li>{_inline(' '.join(i))}</li>" for i in items) + f"</{tag}>"
+# -- equations ---------------------------------------------------------------------------
+def _cites(text: str) -> list[int]:
+    nums: list[int] = []
+    for ref in EQ_REF.finditer(text):
+        nums += [n for n in cited_numbers(ref[0]) if n not in nums]
+    return nums
 
 
-# -- rendering code -----------------------------------------------------------
+def equation_uses(mods: list[Module]) -> dict[int, list[tuple[str, str, str]]]:
+    """{N: [(site page, anchor, label)]}: the code that cites eq. (N), for backlinks."""
+    uses: dict[int, list[tuple[str, str, str]]] = {}
+    for mod in mods:
+        source = mod.path.read_text(encoding="utf-8")
+        for sec in sections(source):
+            code_cites = []
+            for lineno, line in sec.code:
+                comment = line.partition("#")[2]
+                for n in _cites(comment):
+                    code_cites.append((n, lineno))
+            first = sec.code[0][0] if sec.code else None
+            prose = [(n, first) for n in _cites(sec.notes)] if first else []
+            for n, lineno in code_cites + prose:
+                entry = (mod.page, f"L{lineno}", f"{mod.name}.py:{lineno}")
+                if entry not in uses.setdefault(n, []):
+                    uses[n].append(entry)
+    for entries in uses.values():
+        entries.sort(key=lambda e: (e[0], int(e[1][1:])))
+    return uses
+
+
+# -- rendering ---------------------------------------------------------------------------
 _FORMATTER = HtmlFormatter(nowrap=True)
 _COMMENT_SPAN = re.compile(r'(<span class="c1">)(.*?)(</span>)')
 
 
-def render_code(code: str) -> str:
-    """Highlighted code; equation references in trailing comments become links."""
-    if not code.strip():
-        return ""
-    highlighted = highlight(code, PythonLexer(), _FORMATTER)
-    return _COMMENT_SPAN.sub(lambda m: m[1] + _link_equations(m[2]) + m[3], highlighted)
+def highlighted_lines(source: str, bptt_href: str) -> dict[int, str]:
+    """Line number -> highlighted HTML (each line's spans closed), eq. refs linked."""
+    body = highlight(source, PythonLexer(stripnl=False, ensurenl=True), _FORMATTER)
 
-
-# -- pages ----------------------------------------------------------------------
-CSS = """
-body { margin: 0; font: 15px/1.5 system-ui, sans-serif; color: #252519; }
-nav { padding: 8px 16px; background: #f5f5ff; border-bottom: 1px solid #e5e5ee; font-size: 13px; }
-nav a { margin-right: 12px; }
-table { border-collapse: collapse; width: 100%; }
-td { vertical-align: top; padding: 6px 16px; }
-td.docs { width: 38%; max-width: 38%; background: #fff; border-right: 1px solid #e5e5ee; }
-td.code { background: #f5f5ff; }
-td.code pre { margin: 0; font: 12.5px/1.45 ui-monospace, Menlo, Consolas, monospace; }
-td.docs pre { background: #f8f8f8; padding: 6px; font-size: 12.5px; overflow-x: auto; }
-code { font: 12.5px ui-monospace, Menlo, Consolas, monospace; background: #f8f8ff; }
-h1 { font-size: 22px; } h4 { margin: 10px 0 2px; }
-dt { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; }
-dd { margin: 0 0 6px 16px; }
-a.eq { font-weight: bold; color: #b00; text-decoration: none; }
-tr.section:hover td.docs { background: #fafaf0; }
-"""
-
-
-def stylesheet() -> str:
-    """The pages' shared style: the layout above plus Pygments' colours for the code."""
-    return CSS + HtmlFormatter(style="default").get_style_defs("td.code") + "\n"
-
-
-def _page(title: str, nav: str, body: str, source_hash: str = "") -> str:
-    stamp = f"<!-- source sha256: {source_hash} -->\n" if source_hash else ""
-    return (
-        "<!DOCTYPE html>\n"
-        f"{stamp}"
-        '<html lang="en"><head><meta charset="utf-8">'
-        f'<title>{html.escape(title)}</title><link rel="stylesheet" href="style.css"></head>\n'
-        f"<body><nav>{nav}</nav>\n{body}\n</body></html>\n"
-    )
-
-
-def module_page(path: Path, nav: str) -> str:
-    """One module as a two-column page."""
-    source = path.read_text(encoding="utf-8")
-    rows = [
-        f'<tr><td class="docs"><h1>numpy_seq2seq/{path.name}</h1></td><td class="code"></td></tr>'
-    ]
-    for k, (prose, code) in enumerate(sections(source)):
-        rows.append(
-            f'<tr class="section" id="section-{k}"><td class="docs">{render_prose(prose)}</td>'
-            f'<td class="code"><pre>{render_code(code)}</pre></td></tr>'
+    def link(m: re.Match) -> str:
+        linked = EQ_REF.sub(
+            lambda r: EQ_NUM.sub(
+                lambda n: f'(<a class="eq" href="{bptt_href}#eq-{n[1]}">{n[1]}</a>)', r[0]
+            ),
+            m[2],
         )
-    body = "<table>\n" + "\n".join(rows) + "\n</table>"
-    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
-    return _page(f"numpy_seq2seq/{path.name}", nav, body, digest)
+        return m[1] + linked + m[3]
+
+    return {
+        k: _COMMENT_SPAN.sub(link, line) for k, line in enumerate(body.split("\n"), start=1)
+    }
 
 
-def modules(package: Path = PACKAGE) -> list[Path]:
-    """The package's modules in reading order."""
-    found = {p.stem: p for p in package.glob("*.py")}
-    ordered = [found.pop(name) for name in READING_ORDER if name in found]
-    return ordered + [found[name] for name in sorted(found)]
+def equation_cards(nums: list[int], eqs: dict[int, str], bptt_href: str) -> str:
+    if not nums or len(nums) > MAX_EQUATION_CARDS:
+        return ""
+    cards = "".join(
+        f'<a class="eqcard" href="{bptt_href}#eq-{n}" title="eq. ({n}) in the derivation">'
+        f"{math_html(eqs[n], display=True)}<span>({n})</span></a>"
+        for n in nums
+        if n in eqs
+    )
+    return f'<div class="eqcards">{cards}</div>' if cards else ""
 
 
-def _first_line(path: Path) -> str:
-    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+def module_body(mod: Module, site: Site, eqs: dict[int, str], bptt_page: str) -> str:
+    """The two-column body of one module's page."""
+    source = mod.path.read_text(encoding="utf-8")
+    bptt_href = Renderer(site, mod.label, mod.page, bptt_page=bptt_page).bptt_href or ""
+    lines = highlighted_lines(source, bptt_href)
+    rows = []
+    for k, sec in enumerate(sections(source)):
+        notes = Renderer(site, mod.label, mod.page, bptt_page=bptt_page).render(sec.notes)
+        cited = _cites(sec.notes)
+        for _, line in sec.code:
+            cited += [n for n in _cites(line.partition("#")[2]) if n not in cited]
+        notes += equation_cards(cited, eqs, bptt_href)
+        code = "".join(
+            f'<span class="line" id="L{n}"><a class="lno" href="#L{n}">{n}</a>{lines[n]}</span>'
+            for n, _ in sec.code
+        )
+        heading = f'<h2 class="part">{html.escape(sec.heading)}</h2>' if sec.heading else ""
+        rows.append(
+            f'<section class="sec" id="section-{k}">'
+            f'<div class="notes">{heading}{notes}</div>'
+            f'<div class="code"><pre>{code}</pre></div></section>'
+        )
+    return "\n".join(rows)
+
+
+def first_line(mod: Module) -> str:
+    doc = ast.get_docstring(ast.parse(mod.path.read_text(encoding="utf-8"))) or ""
     return doc.strip().splitlines()[0] if doc.strip() else ""
 
 
-def annotate(out_dir: Path, package: Path = PACKAGE) -> list[Path]:
-    """Write one page per module, ``index.html`` and ``style.css`` into ``out_dir``;
-    return the pages' paths."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "style.css").write_text(stylesheet(), encoding="utf-8")
-    paths = modules(package)
-    nav = '<a href="index.html">index</a>' + "".join(
-        f'<a href="{p.stem}.html">{p.name}</a>' for p in paths
-    )
-    written = []
-    for path in paths:
-        page = out_dir / f"{path.stem}.html"
-        page.write_text(module_page(path, nav), encoding="utf-8")
-        written.append(page)
-    items = "".join(
-        f'<li><a href="{p.stem}.html">{p.name}</a> &mdash; {_inline(_first_line(p))}</li>'
-        for p in paths
-    )
-    intro = (
-        "<h1>numpy_seq2seq, annotated</h1><p>Prose on the left, code on the right. "
-        f'Red equation numbers link to the derivation in <a href="{BPTT}">docs/bptt.md</a>. '
-        "Suggested reading order: data, layers, model, losses, optimizers, training.</p>"
-    )
-    index = out_dir / "index.html"
-    index.write_text(
-        _page(
-            "numpy_seq2seq, annotated",
-            nav,
-            f'<div style="padding:16px">{intro}<ul>{items}</ul></div>',
-        ),
-        encoding="utf-8",
-    )
-    return [index] + written
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "annotated")
-    args = parser.parse_args(argv)
-    for page in annotate(args.out):
-        print(f"annotate: wrote {page}", flush=True)
-
-
-if __name__ == "__main__":
-    main()
+def code_stylesheet() -> str:
+    """Pygments' colours for the code column."""
+    return HtmlFormatter(style="default").get_style_defs(".code pre") + "\n"

@@ -1,21 +1,26 @@
-"""``make docs``: regenerate the annotated source and every figure the tutorials show.
+"""``make docs``: the figures, the generated numbers, the walkthrough, then the site.
 
-    python -m scripts.build_docs                 # everything, the seed's 80 epochs
-    python -m scripts.build_docs --annotate-only # just docs/annotated/
-    python -m scripts.build_docs --epochs 2 --figures /tmp/f   # a quick smoke run
+    python -m scripts.build_docs                     # everything (about a minute or two)
+    python -m scripts.build_docs --quick --site /tmp/site   # the pages only, from docs/ as
+                                                     # committed, walkthrough with 2 epochs
 
-Figures come from the project's own commands, so the tutorials show exactly
-what a learner gets by running them (all with seed 0):
+Steps, in order:
 
-* ``python -m numpy_seq2seq train``   -> data.png, loss.png, predictions.png
-* ``python -m scripts.compare``       -> compare_loss.png, compare_predictions.png,
-                                         compare_dloss.png
-* ``python -m scripts.gradcheck``     -> gradient_flow.png
-* this script                         -> windows.png (one teacher-forcing window)
+1. **Figures** from the project's own commands, so the tutorials show exactly
+   what a learner gets by running them (all with seed 0), copied into
+   ``docs/figures/`` (``perf_*.png`` there belong to the benchmarks):
 
-Each command writes into a scratch folder under ``out/``; only the PNGs are
-copied into ``docs/figures/``.  ``perf_*.png`` there belong to the
-benchmarks and are left alone.
+   * ``python -m numpy_seq2seq train``  -> data.png, loss.png, predictions.png
+   * ``python -m scripts.compare``      -> compare_loss.png, compare_predictions.png,
+     compare_dloss.png
+   * ``python -m scripts.gradcheck``    -> gradient_flow.png
+   * this script                        -> windows.png (one teacher-forcing window)
+
+2. **Numbers** (``scripts/site_numbers.py``): every ``<!-- gen:name -->``
+   marker in ``README.md`` and ``docs/`` is recomputed and written back.
+3. **The walkthrough** ``examples/seq2seq_sin_cos.py`` is executed cell by cell
+   (``scripts/site_walkthrough.py``); its outputs and figures go on its page.
+4. **The site** (``scripts/site_build.py``) is written into ``site/``.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import sys
 import time
 from pathlib import Path
 
-from scripts.annotate import annotate
+from scripts import site_build, site_numbers, site_walkthrough
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 0
@@ -64,7 +69,7 @@ def plot_window(path: Path, window: int = 0, steps: int = 24) -> None:
 
     x, seq_in, seq_out = sin_cos()
     ex, dx, dy = make_windows(seq_in, seq_out, steps=steps)
-    t = range(1, steps + 1)
+    t = range(1, steps + 1)  # t = 1..T, as in docs/bptt.md
     fig = Figure(figsize=(8, 4.2), layout="constrained")
     ax = fig.subplots()
     ax.plot(t, ex[window, :, 0], "o-", color="tab:green", label="ex: encoder input, sin(x)")
@@ -72,14 +77,14 @@ def plot_window(path: Path, window: int = 0, steps: int = 24) -> None:
     ax.plot(
         t, dx[window, :, 0], "^--", color="tab:red", label="dx: decoder input = dy shifted right"
     )
-    ax.annotate("dx starts at 0", (1, 0), xytext=(3, 0.35), arrowprops={"arrowstyle": "->"})
+    ax.annotate("dx at t = 1 is 0", (1, 0), xytext=(3, 0.35), arrowprops={"arrowstyle": "->"})
     ax.set_title(
         f"Window {window}: teacher forcing feeds the true previous cos(x) as the next input"
     )
-    ax.set_xlabel("time step t within the window")
+    ax.set_xlabel("time step t within the window (t = 1 … 24, as in the derivation)")
     ax.set_ylabel("value")
     ax.set_ylim(-1.2, 1.6)
-    ax.grid(True)
+    ax.grid(True, alpha=0.35)
     ax.legend(loc="upper center", ncol=2, fontsize=9)
     fig.savefig(path, dpi=110)
 
@@ -104,16 +109,37 @@ def build_figures(epochs: int, figures: Path, scratch: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=80, help="training epochs (the seed's 80)")
-    parser.add_argument("--annotated", type=Path, default=ROOT / "docs" / "annotated")
     parser.add_argument("--figures", type=Path, default=ROOT / "docs" / "figures")
     parser.add_argument("--scratch", type=Path, default=ROOT / "out" / "docs")
-    parser.add_argument("--annotate-only", action="store_true")
+    parser.add_argument("--site", type=Path, default=ROOT / "site", help="where to write the site")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="no figures, numbers as committed, the walkthrough with 2 epochs (for tests)",
+    )
+    parser.add_argument("--walkthrough-epochs", type=int, default=None)
     args = parser.parse_args(argv)
-    pages = annotate(args.annotated)
-    print(f"build_docs: {len(pages)} annotated pages in {args.annotated}", flush=True)
-    if not args.annotate_only:
+    start = time.perf_counter()
+    if not args.quick:
         figures = build_figures(args.epochs, args.figures, args.scratch)
         print(f"build_docs: {len(figures)} figures in {args.figures}", flush=True)
+        texts = site_numbers.regenerate(ROOT, write=True)
+    else:
+        texts = None
+    epochs = args.walkthrough_epochs or (2 if args.quick else args.epochs)
+    print(f"build_docs: running examples/seq2seq_sin_cos.py ({epochs} epochs)", flush=True)
+    cells = site_walkthrough.execute(args.site.parent / ".walkthrough-tmp", epochs=epochs)
+    keras = site_numbers.keras_available()
+    pages = site_build.build(args.site, texts=texts, walkthrough_cells=cells, keras=keras)
+    shots = args.site.parent / ".walkthrough-tmp"
+    (args.site / "walkthrough").mkdir(exist_ok=True)
+    for cell in cells:
+        for name in cell.figures:
+            shutil.move(shots / name, args.site / "walkthrough" / name)
+    shutil.rmtree(shots, ignore_errors=True)
+    took = time.perf_counter() - start
+    print(f"build_docs: {len(pages)} pages in {args.site} ({took:.0f} s)", flush=True)
+    print(f"build_docs: open {args.site / 'index.html'}", flush=True)
 
 
 if __name__ == "__main__":
