@@ -44,14 +44,16 @@ demo: $(DEMO_STAMP)
 	  echo "demo: figures in out/demo/: data.png, loss.png, predictions.png (model: out/demo/model.npz)"; \
 	fi
 
-# Annotated source (docs/annotated/) and the tutorials' figures (docs/figures/).
+# The docs site in site/ (open site/index.html): figures into docs/figures/, the numbers the code
+# produces into docs/*.md, the walkthrough executed, then every page (scripts/build_docs.py).
+# Needs no network once the docs extra is installed.
 DOCS_STAMP := $(VENV)/.installed-docs
 $(DOCS_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[docs]"
 	touch $(DOCS_STAMP)
 
 docs: $(DOCS_STAMP)
-	$(PY) -m scripts.build_docs
+	MPLBACKEND=Agg TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m scripts.build_docs
 
 # Benchmarks: NumPy against Keras and against the fused NumPy floor (benchmarks/run.py,
 # results in out/bench/, explained in docs/performance.md).  Never part of `make test`.
@@ -62,4 +64,4 @@ bench: $(STAMP)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) -m benchmarks.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis
+	rm -rf $(VENV) out site .pytest_cache .hypothesis

@@ -296,9 +296,7 @@ def highlighted_lines(source: str, bptt_href: str) -> dict[int, str]:
         )
         return m[1] + linked + m[3]
 
-    return {
-        k: _COMMENT_SPAN.sub(link, line) for k, line in enumerate(body.split("\n"), start=1)
-    }
+    return {k: _COMMENT_SPAN.sub(link, line) for k, line in enumerate(body.split("\n"), start=1)}
 
 
 def equation_cards(nums: list[int], eqs: dict[int, str], bptt_href: str) -> str:

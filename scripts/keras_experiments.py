@@ -55,7 +55,6 @@ def tanh_ulp(n: int = 100_001, lo: float = -3.0, hi: float = 3.0) -> dict:
 def _run(weights, dtype: str, ex, dx, dy):
     """80 epochs of the seed task (shuffle=False) in Keras and in NumPy from ``weights``."""
     import reference_keras as rk
-
     from numpy_seq2seq import Seq2Seq
 
     model_train, model_pred_e, pred_d_model = rk.build_models(dtype=dtype)
@@ -74,9 +73,7 @@ def seed_row(weights, ex, dx, dy) -> dict:
     """One row of the table for one set of initial weights."""
     hk32, pk32, hn32, pn32 = _run(weights, "float32", ex, dx, dy)
     _, _, _, pn64 = _run(weights, "float64", ex, dx, dy)
-    loss = max(
-        float(np.abs(np.subtract(hk32[k], hn32[k])).max()) for k in ("loss", "val_loss")
-    )
+    loss = max(float(np.abs(np.subtract(hk32[k], hn32[k])).max()) for k in ("loss", "val_loss"))
     return {
         "loss": loss,
         "pred": float(np.abs(pk32 - pn32).max()),
@@ -86,9 +83,9 @@ def seed_row(weights, ex, dx, dy) -> dict:
 
 
 def seed_table(keras_seeds=range(6), numpy_seeds=range(6)) -> list[tuple[str, dict]]:
-    import reference_keras as rk
     import tensorflow as tf
 
+    import reference_keras as rk
     from numpy_seq2seq import Seq2Seq
 
     x, seq_in, seq_out = rk.sin_cos_seed()

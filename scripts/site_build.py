@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,7 +111,7 @@ a.eq { font-weight: bold; text-decoration: none; }
 .annotated-head { padding: 16px 24px; border-bottom: 1px solid var(--line); }
 .annotated-head h1 { margin: 0 0 4px; }
 .annotated-head p { margin: 4px 0; color: var(--muted); }
-.sec { display: grid; grid-template-columns: minmax(20rem, 36%) 1fr;
+.sec { display: grid; grid-template-columns: minmax(20rem, 36%) 1fr; scroll-margin-top: 44px;
   border-bottom: 1px solid #eef1f4; }
 .sec .notes { padding: 10px 20px 12px 24px; font-size: 15px; line-height: 1.55; min-width: 0; }
 .sec .notes > :first-child { margin-top: 0; }
@@ -134,7 +133,7 @@ a.eqcard { display: grid; grid-template-columns: 1fr auto; align-items: center; 
   color: var(--ink); text-decoration: none; overflow-x: auto; }
 a.eqcard:hover { border-color: var(--accent); }
 a.eqcard span { font-weight: bold; color: var(--accent); }
-a.eqcard math { font-size: 0.95em; }
+a.eqcard math { font-size: 0.85em; }
 /* the executed walkthrough */
 .cell-out { background: #fff; border: 1px solid var(--line); border-left: 3px solid #8fbc8f;
   white-space: pre-wrap; }
@@ -157,7 +156,7 @@ def page_html(page: str, title: str, body: str, lang: str = "en", wide: bool = F
         f'<link rel="icon" href="data:,">'
         f'<link rel="stylesheet" href="{relative(page, "style.css")}"></head>\n'
         f'<body><header class="top"><nav>{nav}</nav></header>\n'
-        f'<main{" class=wide" if wide else ""}>\n{body}\n</main></body></html>\n'
+        f"<main{' class=wide' if wide else ''}>\n{body}\n</main></body></html>\n"
     )
 
 
@@ -168,7 +167,8 @@ def code_block_highlighter(code: str, lang: str, attrs: str) -> str:
         lexer = get_lexer_by_name(name)
     except ClassNotFound:
         return ""
-    return f'<pre class="highlight"><code>{highlight(code, lexer, HtmlFormatter(nowrap=True))}</code></pre>'
+    body = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    return f'<pre class="highlight"><code>{body}</code></pre>'
 
 
 def make_site_map(mods: list[annotate.Module]) -> Site:
@@ -195,7 +195,11 @@ def uses_html(
         entries = uses.get(n, [])
         label = "コードでは" if page.startswith("ja/") else "In the code"
         if not entries:
-            none = "（コードでは引用されていません）" if page.startswith("ja/") else "not cited in the code"
+            none = (
+                "（コードでは引用されていません）"
+                if page.startswith("ja/")
+                else "not cited in the code"
+            )
             return f'<div class="eq-uses">{none}</div>'
         links = " · ".join(
             f'<a class="code-ref" href="{relative(page, target)}#{anchor}">{html.escape(text)}</a>'
@@ -230,7 +234,12 @@ def render_code_pages(mods, site: Site, eqs: dict[int, str], out: Path) -> None:
         body = head + annotate.module_body(mod, site, eqs, "bptt.html")
         write(out / mod.page, page_html(mod.page, mod.label, body, wide=True))
     groups = [("The core: the math", [m for m in mods if m.is_core])]
-    groups.append(("The shell: training loop, checks, files, CLI, figures", [m for m in mods if not m.is_core]))
+    groups.append(
+        (
+            "The shell: training loop, checks, files, CLI, figures",
+            [m for m in mods if not m.is_core],
+        )
+    )
     items = ""
     for title, group in groups:
         if not group:
@@ -255,7 +264,9 @@ def render_walkthrough(cells, site: Site, out: Path, keras: bool) -> None:
     parts = []
     for cell in cells:
         if cell.kind == "markdown":
-            parts.append(Renderer(site, WALKTHROUGH.source, page, bptt_page="bptt.html").render(cell.source))
+            parts.append(
+                Renderer(site, WALKTHROUGH.source, page, bptt_page="bptt.html").render(cell.source)
+            )
             continue
         code = highlight(cell.source, PythonLexer(), HtmlFormatter(nowrap=True))
         parts.append(f'<pre class="cell-code highlight"><code>{code}</code></pre>')
@@ -263,7 +274,9 @@ def render_walkthrough(cells, site: Site, out: Path, keras: bool) -> None:
             cls = "cell-out skipped" if "Keras cell skipped" in cell.output else "cell-out"
             parts.append(f'<pre class="{cls}">{html.escape(cell.output)}</pre>')
         for name in cell.figures:
-            parts.append(f'<p><img src="walkthrough/{name}" alt="figure made by the cell above"></p>')
+            parts.append(
+                f'<p><img src="walkthrough/{name}" alt="figure made by the cell above"></p>'
+            )
     note = (
         "<p><em>Executed when this site was built"
         + ("" if keras else ", without TensorFlow: the Keras cells say they were skipped")

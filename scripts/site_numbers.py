@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-MARKER = re.compile(r"<!-- gen:(\w+) -->(.*?)<!-- /gen -->", re.S)
+MARKER = re.compile(r"(?<!`)<!-- gen:(\w+) -->(.*?)<!-- /gen -->", re.S)  # not in `code`
 #: the Markdown files that may hold markers
 SOURCES = ("README.md", "docs/*.md", "docs/ja/*.md")
 
@@ -85,7 +85,7 @@ def adam_epsilon() -> dict[str, str]:
 
     x, seq_in, seq_out = sin_cos()
     ex, dx, dy = make_windows(seq_in, seq_out, steps=24)
-    lr, b1, b2, eps = 0.001, 0.9, 0.999, 1e-7
+    b2, eps = 0.999, 1e-7
     out = {f"eps_paper_k{k}": _sci(eps / np.sqrt(1 - b2**k), 1) for k in (1, 100, 320)}
     model = Seq2Seq(seed=0, dtype="float64")
     _, grads = model.loss_and_grads(ex[:16], dx[:16], dy[:16])
@@ -153,9 +153,8 @@ def tanh_float32() -> dict[str, str]:
 
 def seed_predict_timing() -> dict[str, str]:
     """The seed's model.predict-per-step loop, seconds per window, on this machine."""
-    from reference_keras import build_models, predict_seed
-
     from numpy_seq2seq.data import make_windows, sin_cos
+    from reference_keras import build_models, predict_seed
 
     x, seq_in, seq_out = sin_cos()
     ex, _, _ = make_windows(seq_in, seq_out, steps=24)
@@ -167,6 +166,34 @@ def seed_predict_timing() -> dict[str, str]:
         predict_seed(model_pred_e, pred_d_model, ex[i : i + 1])
         times.append(time.perf_counter() - start)
     return {"seed_predict_s": f"{np.median(times):.1f}"}
+
+
+def matmul_timing() -> dict[str, str]:
+    """docs/performance.md: the recurrent product of the largest configuration, one thread."""
+    from benchmarks.machine import blas_threads
+
+    rng = np.random.default_rng(0)
+    dz = rng.standard_normal((64, 256)).astype(np.float32)
+    u = rng.standard_normal((256, 256)).astype(np.float32)
+    u_t_copy = np.ascontiguousarray(u.T)
+    out = np.empty((64, 256), np.float32)
+
+    def median_us(right: np.ndarray) -> float:
+        times = []
+        for _ in range(200):
+            start = time.perf_counter()
+            np.matmul(dz, right, out=out)
+            times.append(time.perf_counter() - start)
+        return float(np.median(times)) * 1e6
+
+    with blas_threads(1):
+        median_us(u_t_copy)  # warm-up
+        copy_us, view_us = median_us(u_t_copy), median_us(u.T)
+    return {
+        "matmul_copy_us": f"{copy_us:.0f}",
+        "matmul_view_us": f"{view_us:.0f}",
+        "matmul_gflops": f"{2 * 64 * 256 * 256 / copy_us / 1e3:.0f}",
+    }
 
 
 def _sci(value: float, digits: int) -> str:
@@ -209,6 +236,7 @@ GROUPS = (
         needs_keras=True,
     ),
     Group(seed_predict_timing, ("seed_predict_s",), needs_keras=True, timing=True),
+    Group(matmul_timing, ("matmul_copy_us", "matmul_view_us", "matmul_gflops"), timing=True),
 )
 GENERATED = {name: group for group in GROUPS for name in group.names}
 
@@ -247,9 +275,7 @@ def compute(names: set[str], keras: bool, log=print) -> dict[str, str]:
 
 def fill(text: str, values: dict[str, str]) -> str:
     """The text with each marker's contents replaced by its value (unknown ones kept)."""
-    return MARKER.sub(
-        lambda m: f"<!-- gen:{m[1]} -->{values.get(m[1], m[2])}<!-- /gen -->", text
-    )
+    return MARKER.sub(lambda m: f"<!-- gen:{m[1]} -->{values.get(m[1], m[2])}<!-- /gen -->", text)
 
 
 def regenerate(root: Path = ROOT, write: bool = True, log=print) -> dict[str, str]:

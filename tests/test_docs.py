@@ -7,20 +7,16 @@
   ``docs/bptt.md``, which labels exactly (1)-(16) in order.
 * ``docs/bptt.md``'s equations, transcribed literally, reproduce the code's
   loss and gradients; its claim about Adam's epsilon holds.
-* The annotated-source generator (``make docs`` -> ``scripts/build_docs.py``
-  -> ``scripts/annotate.py``) writes a page per module with working equation
-  links, and the committed pages are not older than their modules.
+* The site generator's parts (sections, docstrings, slugs, equation uses) work;
+  every Markdown link and ``#fragment`` works on GitHub; the Japanese derivation
+  has the English one's equations and code; every number marked
+  ``<!-- gen:name -->`` has a generator and is what the code produces now.
+  The built site itself is tested in Chromium by ``tests/test_site.py``.
 """
 
 from __future__ import annotations
 
-import ast
-import hashlib
-import html
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +26,8 @@ from numpy_seq2seq import Seq2Seq
 from numpy_seq2seq.data import make_windows, sin_cos
 from numpy_seq2seq.gradcheck import relative_error
 from scripts import annotate as ann
-from scripts import build_docs
+from scripts import build_docs, site_numbers
+from scripts.site_markdown import EQ_REF, cited_numbers, github_slug
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -79,6 +76,24 @@ def test_readme_usage_block_runs(tmp_path, monkeypatch):
     assert ns["pred"].shape == (4, 24, 1)
 
 
+def test_readme_error_messages_are_real():
+    """The README's "Common mistakes" print what the code raises, word for word."""
+    x, seq_in, seq_out = sin_cos()
+    ex, dx, dy = make_windows(seq_in, seq_out, steps=24)
+    model = Seq2Seq(seed=0)
+    keras_weights_hidden_9 = Seq2Seq(hidden=9).get_weights()  # a Keras model's, same layout
+    raised = []
+    for call in (
+        lambda: model.fit([ex[..., 0], dx], dy),
+        lambda: model.set_weights(keras_weights_hidden_9),
+    ):
+        with pytest.raises(ValueError) as err:
+            call()
+        raised.append(f"ValueError: {err.value}")
+    printed = re.findall(r"^    (ValueError: .*)$", (ROOT / "README.md").read_text("utf-8"), re.M)
+    assert printed == raised
+
+
 def test_readme_links_exist():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     links = re.findall(r"\]\(([\w/.-]+\.(?:md|png|html))\)", text)
@@ -125,20 +140,7 @@ def bptt_labels() -> list[int]:
 
 def cited_equations(text: str) -> set[int]:
     """Numbers in "eq. (9)", "eqs. (8)-(12)", "eqs. (5), (6)", "Equation numbers (1)-(12)"."""
-    found = set()
-    for ref in ann.EQ_REF.finditer(text):
-        parts = re.findall(r"\((\d+)\)|(-|–)", ref[0])
-        nums, dash = [], False
-        for num, sep in parts:
-            if sep:
-                dash = True
-            else:
-                if dash and nums:
-                    nums.extend(range(nums[-1] + 1, int(num)))
-                nums.append(int(num))
-                dash = False
-        found.update(nums)
-    return found
+    return {n for ref in EQ_REF.finditer(text) for n in cited_numbers(ref[0])}
 
 
 def test_cited_equations_parser():
@@ -158,7 +160,7 @@ def test_bptt_labels_equations_1_to_16_once_each_in_order():
 def test_every_equation_cited_in_the_source_exists_in_bptt():
     labels = set(bptt_labels())
     cited = {}
-    for path in sorted((ROOT / "numpy_seq2seq").glob("*.py")):
+    for path in sorted((ROOT / "numpy_seq2seq").rglob("*.py")):
         for n in cited_equations(path.read_text(encoding="utf-8")):
             cited.setdefault(n, []).append(path.name)
     assert cited, "the source cites no equations at all"
@@ -267,35 +269,7 @@ def test_adam_keras_form_is_paper_form_with_eps_hat():
     assert np.abs(p_keras - p0).max() > 1e-3  # the weights did move
 
 
-# -- the annotated source -----------------------------------------------------------
-def test_annotate_writes_a_page_per_module_with_equation_links(tmp_path):
-    pages = ann.annotate(tmp_path)
-    names = {p.name for p in pages}
-    modules = {p.stem for p in (ROOT / "numpy_seq2seq").glob("*.py")}
-    assert names == {"index.html"} | {f"{m}.html" for m in modules}
-    layers = (tmp_path / "layers.html").read_text(encoding="utf-8")
-    assert 'href="style.css"' in layers and "td.code" in (tmp_path / "style.css").read_text()
-    # prose beside code: the docstring of SimpleRNN.backward and its loop, with linked eqs
-    for n in (1, 2, 8, 9, 10, 11, 12):
-        assert f'href="../bptt.md#eq-{n}"' in layers, n
-    # every line of code is on the page, and every docstring's first line is prose
-    text = html.unescape(re.sub(r"<[^>]+>", "", layers))
-    source = (ROOT / "numpy_seq2seq" / "layers.py").read_text(encoding="utf-8")
-    doc_lines, _ = ann._docstring_spans(ast.parse(source))
-    in_doc = {n for first, last in doc_lines.items() for n in range(first, last + 1)}
-    for n, line in enumerate(source.splitlines(), start=1):
-        if line.strip() and n not in in_doc and not line.strip().startswith("#"):
-            assert line in text, f"code line {n} missing: {line!r}"
-    assert "SimpleRNN" in text and "Backprop" in text
-    model = (tmp_path / "model.html").read_text(encoding="utf-8")
-    assert 'href="../bptt.md#eq-13"' in model
-    # every link target exists as an anchor in bptt.md
-    labels = set(bptt_labels())
-    for page in pages:
-        for n in re.findall(r"bptt\.md#eq-(\d+)", page.read_text(encoding="utf-8")):
-            assert int(n) in labels
-
-
+# -- the site's generator (the browser test, tests/test_site.py, checks the built pages) --------
 def test_sections_put_docstrings_beside_their_def():
     source = '''"""Module doc."""
 
@@ -309,40 +283,135 @@ def f(x):
     return 2 * x
 '''
     secs = ann.sections(source)
-    assert secs[0] == ("Module doc.", "import os")
-    assert secs[1][0] == "part one\n\nEq. (9): doubles." and secs[1][1] == "def f(x):"
-    assert secs[2] == ("a comment", "    return 2 * x")
+    assert (secs[0].notes, [t for _, t in secs[0].code]) == ("Module doc.", ["import os"])
+    assert secs[1].heading == "part one"
+    assert secs[1].notes == "Eq. (9): doubles." and secs[1].code == [(7, "def f(x):")]
+    assert secs[2].notes == "a comment" and secs[2].code == [(10, "    return 2 * x")]
 
 
-def test_committed_annotated_pages_match_the_source():
-    """docs/annotated/ is regenerated by `make docs`; a stale page would mislead a reader."""
-    out = DOCS / "annotated"
-    for path in ann.modules():
-        page = out / f"{path.stem}.html"
-        assert page.is_file(), f"{page} missing: run `make docs`"
-        stamp = ann.SOURCE_HASH.search(page.read_text(encoding="utf-8"))
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        assert stamp and stamp[1] == digest, f"{page} is older than {path}: run `make docs`"
-    assert (out / "style.css").read_text(encoding="utf-8") == ann.stylesheet()
+def test_docstring_numpydoc_and_doctest_become_markdown():
+    text = "Sum.\n\nParameters\n----------\nx : array\n    the input\ny : int\n\n>>> f(1)\n2"
+    md = ann.docstring_markdown(text)
+    assert "**Parameters**" in md and "- `x` (array): the input" in md and "- `y` (int)" in md
+    assert "```pycon\n>>> f(1)\n2\n```" in md
 
 
-def test_build_docs_runs_end_to_end_with_few_epochs(tmp_path):
-    """`make docs` in miniature: annotate, then every figure command, 2 epochs."""
-    figures = tmp_path / "figures"
-    env = {**os.environ, "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2"}
-    cmd = [sys.executable, "-m", "scripts.build_docs", "--epochs", "2"]
-    cmd += ["--annotated", str(tmp_path / "annotated"), "--figures", str(figures)]
-    cmd += ["--scratch", str(tmp_path / "scratch")]
-    subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
-    assert (tmp_path / "annotated" / "index.html").is_file()
-    made = {p.name for p in figures.glob("*.png")}
-    shown = set()
-    for path in TUTORIALS:
-        shown |= set(re.findall(r"figures/([\w.]+\.png)", path.read_text(encoding="utf-8")))
-    assert shown and shown <= made, f"shown but not made by build_docs: {shown - made}"
+def test_every_module_is_found_core_first():
+    mods = ann.modules()
+    found = {m.name for m in mods}
+    on_disk = {
+        p.relative_to(ROOT / "numpy_seq2seq").with_suffix("").as_posix()
+        for p in (ROOT / "numpy_seq2seq").rglob("*.py")
+    }
+    assert found == on_disk
+    kinds = [m.is_core for m in mods]
+    assert kinds == sorted(kinds, reverse=True)  # every core module before the shell
 
 
-def test_makefile_docs_target_calls_build_docs():
+def test_equation_uses_point_at_lines_that_cite_the_equation():
+    uses = ann.equation_uses(ann.modules())
+    assert set(range(1, 16)) <= set(uses), sorted(set(range(1, 16)) - set(uses))
+    for n, entries in uses.items():
+        for _page, anchor, label in entries:
+            module = ROOT / "numpy_seq2seq" / label.rpartition(":")[0]
+            line = int(anchor[1:])
+            text = module.read_text(encoding="utf-8").splitlines()
+            assert 1 <= line <= len(text) and text[line - 1].strip(), (n, label)
+
+
+def test_github_slugs():
+    assert github_slug("Forward pass (1)–(4)") == "forward-pass-14"
+    assert github_slug("The encoder's gradient comes only through the context (13)") == (
+        "the-encoders-gradient-comes-only-through-the-context-13"
+    )
+    assert github_slug("Keras が計算する Adam (14)–(16)") == "keras-が計算する-adam-1416"
+
+
+MARKDOWN = sorted([ROOT / "README.md", *DOCS.glob("*.md"), *DOCS.glob("ja/*.md")])
+
+
+def headings(path: Path) -> set[str]:
+    """GitHub's anchors for a Markdown file's headings, plus explicit <a id=...>."""
+    text = re.sub(r"^```.*?^```", "", path.read_text(encoding="utf-8"), flags=re.S | re.M)
+    slugs, seen = set(), {}
+    for title in re.findall(r"^#{1,6} (.+)$", text, re.M):
+        slug = github_slug(re.sub(r"[`*]", "", title))
+        seen[slug] = seen.get(slug, -1) + 1
+        slugs.add(slug if seen[slug] == 0 else f"{slug}-{seen[slug]}")
+    return slugs | set(re.findall(r'<a id="([^"]+)"></a>', text))
+
+
+@pytest.mark.parametrize("path", MARKDOWN, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_markdown_links_work_on_github(path):
+    """Every relative link points at a file of the repository, and every #fragment at a
+    heading as GitHub's slugger names it (or an explicit anchor)."""
+    text = re.sub(r"^```.*?^```", "", path.read_text(encoding="utf-8"), flags=re.S | re.M)
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", target):
+            continue
+        file, _, fragment = target.partition("#")
+        dest = (path.parent / file).resolve() if file else path
+        assert dest.exists(), f"{path.name}: link to missing {target}"
+        assert dest.is_relative_to(ROOT), f"{path.name}: {target} leaves the repository"
+        if fragment:
+            assert fragment in headings(dest), f"{path.name}: no heading for #{fragment}"
+
+
+def test_japanese_derivation_has_the_same_equations_and_code():
+    en, ja = BPTT.read_text(encoding="utf-8"), (DOCS / "ja" / "bptt.md").read_text("utf-8")
+    assert re.findall(r"\$\$.*?\$\$", en, re.S) == re.findall(r"\$\$.*?\$\$", ja, re.S)
+    strip = [re.sub(r"\s*#.*$", "", ln) for ln in python_blocks(BPTT)[0].splitlines()]
+    strip_ja = [
+        re.sub(r"\s*#.*$", "", ln) for ln in python_blocks(DOCS / "ja" / "bptt.md")[0].splitlines()
+    ]
+    assert strip == strip_ja
+    assert len(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]", ja)) > 3000  # a translation
+
+
+def test_japanese_bptt_code_block_runs(tmp_path, monkeypatch):
+    ns = run_blocks(DOCS / "ja" / "bptt.md", tmp_path, monkeypatch)
+    assert ns["keras_step"].shape == (10, 10)
+
+
+# -- numbers made by the code (scripts/site_numbers.py) ---------------------------------
+def all_markers() -> list[tuple[str, str, str]]:
+    return [
+        (p.relative_to(ROOT).as_posix(), name, value)
+        for p in site_numbers.marker_files(ROOT)
+        for name, value in site_numbers.markers(p.read_text(encoding="utf-8"))
+    ]
+
+
+def test_every_number_marker_has_a_generator():
+    for path in site_numbers.marker_files(ROOT):
+        # a line that starts with "<!--" is a raw HTML block in CommonMark: no Markdown, no math
+        starts = re.findall(r"^\s*<!-- gen:\w+", path.read_text(encoding="utf-8"), re.M)
+        assert not starts, f"{path.name}: a marker starts a line: {starts}"
+    found = all_markers()
+    assert len(found) >= 20
+    unknown = {name for _, name, _ in found} - set(site_numbers.GENERATED)
+    assert not unknown, f"markers without a generator: {unknown}"
+
+
+@pytest.mark.parametrize("group", site_numbers.GROUPS, ids=lambda g: g.run.__name__)
+def test_committed_numbers_are_what_the_code_produces(group):
+    """Each marker's committed value is what its generator gives now. A timing changes from
+    run to run, so for those only the generator is run and its values checked to be numbers."""
+    if group.needs_keras:
+        pytest.importorskip("tensorflow")
+    values = group.run()
+    assert set(values) == set(group.names)
+    if group.timing:
+        assert all(float(v) > 0 for v in values.values()), values
+        return
+    for path, name, committed in all_markers():
+        if name in values:
+            assert committed == values[name], (
+                f"{path}: {name} is {committed}, the code gives {values[name]}: run make docs"
+            )
+
+
+def test_makefile_docs_target_builds_the_site():
     text = (ROOT / "Makefile").read_text(encoding="utf-8")
     target = re.search(r"^docs:.*?(?=^\S|\Z)", text, re.S | re.M)
     assert target and "scripts.build_docs" in target[0]

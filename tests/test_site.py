@@ -152,7 +152,7 @@ def _target(site: Path, href: str) -> tuple[str, str] | None:
         rel = path.relative_to(site).as_posix()
     except ValueError:
         return ("<outside the site>", path.as_posix())
-    return rel, url.fragment
+    return rel, unquote(url.fragment)
 
 
 def test_site_has_every_page(visited):
@@ -241,7 +241,9 @@ def test_clicking_an_equation_number_in_the_code_scrolls_to_it(site, browser):
 def test_no_raw_tex_in_visible_prose(visited):
     for name, info in visited.items():
         found = RAW_TEX.search(info["prose"])
-        assert not found, f"{name}: raw TeX {found[0]!r} near {info['prose'][found.start() - 60:found.end() + 60]!r}"
+        if found:
+            context = info["prose"][max(found.start() - 60, 0) : found.end() + 60]
+            raise AssertionError(f"{name}: raw TeX {found[0]!r} near {context!r}")
 
 
 def test_no_page_logs_an_error(visited):
@@ -253,7 +255,9 @@ def test_japanese_pages_render_japanese(visited):
     ja_fonts = set(
         subprocess.run(
             ["fc-list", ":lang=ja", "family"], capture_output=True, text=True, check=True
-        ).stdout.replace("\n", ",").split(",")
+        )
+        .stdout.replace("\n", ",")
+        .split(",")
     )
     ja_pages = [name for name, info in visited.items() if info["lang"] == "ja"]
     assert sorted(ja_pages) == ["ja/bptt.html", "ja/tutorial.html"]
@@ -282,9 +286,7 @@ def test_screenshots_for_a_person(site, browser):
     for name, url in shots.items():
         page.goto(url)
         if name == "annotated.png":  # the backward pass, where eq. (9) is cited
-            line = page.locator('a.eq[href$="#eq-9"]').first.evaluate(
-                "a => a.closest('.sec').id"
-            )
+            line = page.locator('a.eq[href$="#eq-9"]').first.evaluate("a => a.closest('.sec').id")
             page.goto(f"{url}#{line}")
         page.screenshot(path=str(SHOTS / name))
         assert (SHOTS / name).stat().st_size > 20_000, name
