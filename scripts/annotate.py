@@ -339,8 +339,3 @@ def module_body(mod: Module, site: Site, eqs: dict[int, str], bptt_page: str) ->
 def first_line(mod: Module) -> str:
     doc = ast.get_docstring(ast.parse(mod.path.read_text(encoding="utf-8"))) or ""
     return doc.strip().splitlines()[0] if doc.strip() else ""
-
-
-def code_stylesheet() -> str:
-    """Pygments' colours for the code column."""
-    return HtmlFormatter(style="default").get_style_defs(".code pre") + "\n"

@@ -246,7 +246,7 @@ def render_code_pages(mods, site: Site, eqs: dict[int, str], out: Path) -> None:
             continue
         lis = "".join(
             f'<li><a href="{relative(CODE_INDEX, m.page)}"><code>{html.escape(m.label)}</code></a>'
-            f" — {html.escape(annotate.first_line(m))}</li>"
+            f" — {_inline_markdown(annotate.first_line(m), site, CODE_INDEX)}</li>"
             for m in group
         )
         items += f"<h2>{html.escape(title)}</h2><ul>{lis}</ul>"
@@ -257,6 +257,12 @@ def render_code_pages(mods, site: Site, eqs: dict[int, str], out: Path) -> None:
         "there links back to the lines that compute it.</p>"
     )
     write(out / CODE_INDEX, page_html(CODE_INDEX, "Annotated source", intro + items))
+
+
+def _inline_markdown(text: str, site: Site, page: str) -> str:
+    """One docstring line as inline HTML (``code`` and *emphasis* rendered)."""
+    rendered = Renderer(site, "numpy_seq2seq", page).render(annotate.docstring_markdown(text))
+    return rendered.strip().removeprefix("<p>").removesuffix("</p>")
 
 
 def render_walkthrough(cells, site: Site, out: Path, keras: bool) -> None:
@@ -316,7 +322,7 @@ def build(
     (out / "figures").mkdir()
     for png in (DOCS / "figures").glob("*.png"):
         shutil.copy2(png, out / "figures" / png.name)
-    style = CSS + HtmlFormatter(style="default").get_style_defs(".highlight, .code pre")
+    style = CSS + HtmlFormatter(style="default").get_style_defs([".highlight", ".code pre"])
     write(out / "style.css", style + "\n")
     return sorted(out.rglob("*.html"))
 
