@@ -144,7 +144,7 @@ def _comment(line: str) -> tuple[str, bool] | None:
     part = PART_COMMENT.match(stripped)
     if part:
         return part[1], True
-    text = stripped[1:]
+    text = stripped[1:].removeprefix(":")  # "#:" marks an attribute's doc comment
     return (text[1:] if text.startswith(" ") else text).rstrip(), False
 
 
@@ -304,7 +304,7 @@ def equation_cards(nums: list[int], eqs: dict[int, str], bptt_href: str) -> str:
         return ""
     cards = "".join(
         f'<a class="eqcard" href="{bptt_href}#eq-{n}" title="eq. ({n}) in the derivation">'
-        f"{math_html(eqs[n], display=True)}<span>({n})</span></a>"
+        f'<span>({n})</span><span class="m">{math_html(eqs[n], display=True)}</span></a>'
         for n in nums
         if n in eqs
     )

@@ -128,11 +128,12 @@ a.eq { font-weight: bold; text-decoration: none; }
 .sec .code .lno { display: inline-block; width: 3.2em; padding-right: 0.8em; text-align: right;
   color: #9aa5b1; text-decoration: none; user-select: none; }
 .eqcards { display: flex; flex-direction: column; gap: 6px; margin: 6px 0 4px; }
-a.eqcard { display: grid; grid-template-columns: 1fr auto; align-items: center; gap: 8px;
+a.eqcard { display: grid; grid-template-columns: auto minmax(0, 1fr); align-items: center; gap: 8px;
   padding: 6px 10px; background: #fbfbfd; border: 1px solid #dde3ea; border-radius: 6px;
   color: var(--ink); text-decoration: none; overflow-x: auto; }
 a.eqcard:hover { border-color: var(--accent); }
 a.eqcard span { font-weight: bold; color: var(--accent); }
+a.eqcard .m { overflow-x: auto; }
 a.eqcard math { font-size: 0.85em; }
 /* the executed walkthrough */
 .cell-out { background: #fff; border: 1px solid var(--line); border-left: 3px solid #8fbc8f;

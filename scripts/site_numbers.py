@@ -36,6 +36,7 @@ class Group:
     names: tuple[str, ...]
     needs_keras: bool = False
     timing: bool = False  # values change from run to run; not compared by the tests
+    quick: tuple[tuple[str, object], ...] = ()  # arguments for a fast check of a timing in tests
 
 
 def _seed_task(seed: int):
@@ -196,6 +197,37 @@ def matmul_timing() -> dict[str, str]:
     }
 
 
+def largest_config_ratio(
+    repeats: int = 5, hidden: int = 256, steps: int = 100, windows: int = 2000
+) -> dict[str, str]:
+    """docs/performance.md: Keras / NumPy seconds per epoch at hidden 256, 100 steps, 2000
+    windows (the grid's closest row), as the median and range of ``repeats`` paired epochs."""
+    from benchmarks.run import windows_f32
+    from numpy_seq2seq import Seq2Seq
+    from reference_keras import build_models
+
+    ex, dx, dy = windows_f32(windows, steps)
+    kw = dict(batch_size=64, validation_split=0.2, verbose=0, epochs=1)
+    model = Seq2Seq(hidden=hidden, dtype="float32", seed=0)
+    model_train, _, _ = build_models(hidden=hidden, steps=steps)
+    model.fit([ex, dx], dy, **kw)  # warm-up
+    model_train.fit([ex, dx], dy, **kw)  # traces the train step
+    ratios = []
+    for _ in range(repeats):  # NumPy and Keras alternate, so both see the same machine load
+        start = time.perf_counter()
+        model.fit([ex, dx], dy, **kw)
+        t_numpy = time.perf_counter() - start
+        start = time.perf_counter()
+        model_train.fit([ex, dx], dy, **kw)
+        ratios.append((time.perf_counter() - start) / t_numpy)
+    return {
+        "big_ratio_median": f"{np.median(ratios):.2f}",
+        "big_ratio_min": f"{min(ratios):.2f}",
+        "big_ratio_max": f"{max(ratios):.2f}",
+        "big_ratio_repeats": str(repeats),
+    }
+
+
 def _sci(value: float, digits: int) -> str:
     mantissa, exponent = f"{value:.{digits}e}".split("e")
     return f"{mantissa}e{int(exponent)}"
@@ -236,6 +268,13 @@ GROUPS = (
         needs_keras=True,
     ),
     Group(seed_predict_timing, ("seed_predict_s",), needs_keras=True, timing=True),
+    Group(
+        largest_config_ratio,
+        ("big_ratio_median", "big_ratio_min", "big_ratio_max", "big_ratio_repeats"),
+        needs_keras=True,
+        timing=True,
+        quick=(("repeats", 1), ("hidden", 8), ("steps", 10), ("windows", 100)),
+    ),
     Group(matmul_timing, ("matmul_copy_us", "matmul_view_us", "matmul_gflops"), timing=True),
 )
 GENERATED = {name: group for group in GROUPS for name in group.names}
