@@ -68,7 +68,7 @@ def test_adam_float32(steps):
 
 
 def test_keras_casts_python_betas_through_float32():
-    """Why numpy_seq2seq/optimizers.py rounds beta_1, beta_2 to float32 before the powers.
+    """Why numpy_seq2seq/core/adam.py rounds beta_1, beta_2 to float32 before the powers.
 
     Adam.update_step (keras/src/optimizers/adam.py) writes
     ``ops.cast(self.beta_1, variable.dtype)``; the TensorFlow backend turns the

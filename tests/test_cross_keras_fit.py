@@ -1,7 +1,7 @@
 """Cross-check: whole training runs, NumPy's ``fit`` against Keras's.
 
 * shuffle=False: NumPy's ``m.fit`` against ``model_train.fit(shuffle=False)``;
-* shuffled: NumPy's per-epoch orders (``numpy_seq2seq.training.epoch_orders``)
+* shuffled: NumPy's per-epoch orders (``numpy_seq2seq.model.epoch_orders``)
   replayed in Keras with ``reference_keras.replay_fit``;
 * the seed task itself (76 windows, batch 16, split 0.2, 80 epochs) in float64
   (to 1e-12) and float32 (loss histories to 2e-5, predictions to 2e-4).
@@ -10,7 +10,6 @@
 import numpy as np
 import pytest
 from keras_helpers import (
-    INIT_POINTS,
     TOL_F32_SEED_LOSS,
     TOL_F32_SEED_PRED,
     TOL_F64,
@@ -22,7 +21,8 @@ from keras_helpers import (
 
 import reference_keras as rk
 from numpy_seq2seq import Seq2Seq
-from numpy_seq2seq.training import epoch_orders, split_windows
+from numpy_seq2seq.data import INIT_POINTS
+from numpy_seq2seq.model import epoch_orders, split_windows
 
 # 23 windows, split 0.3: floor(23 * 0.7) = 16 train (batches 5, 5, 5, 1: a partial
 # last batch) and 7 validate (Keras evaluates them in batches of 5 and 2).
@@ -104,8 +104,8 @@ def test_seed_task_float64(seed_data):
     for key in ("loss", "val_loss"):
         assert max_abs(h_keras.history[key], h_numpy.history[key]) <= TOL_F64, key
     assert max_abs(model_train.get_weights(), np_model.get_weights()) <= TOL_F64
-    p_keras = rk.predict(model_pred_e, pred_d_model, ex[INIT_POINTS])
-    assert max_abs(p_keras, np_model.predict(ex[INIT_POINTS])) <= TOL_F64
+    p_keras = rk.predict(model_pred_e, pred_d_model, ex[list(INIT_POINTS)])
+    assert max_abs(p_keras, np_model.predict(ex[list(INIT_POINTS)])) <= TOL_F64
     assert h_numpy.history["loss"][-1] < 0.05  # and it learned the task
 
 
@@ -127,8 +127,8 @@ def test_seed_task_float32(seed_data):
     for key in ("loss", "val_loss"):
         assert len(h_keras.history[key]) == 80
         assert max_abs(h_keras.history[key], h_numpy.history[key]) <= TOL_F32_SEED_LOSS, key
-    p_keras = rk.predict(model_pred_e, pred_d_model, ex[INIT_POINTS])
-    p_numpy = np_model.predict(ex[INIT_POINTS])
+    p_keras = rk.predict(model_pred_e, pred_d_model, ex[list(INIT_POINTS)])
+    p_numpy = np_model.predict(ex[list(INIT_POINTS)])
     assert max_abs(p_keras, p_numpy) <= TOL_F32_SEED_PRED
     # a real run: the loss fell from about 0.5 to below 0.05
     assert h_numpy.history["loss"][0] > 0.1 and h_numpy.history["loss"][-1] < 0.05

@@ -87,8 +87,9 @@ def test_one_decoder_step_from_a_given_state(seed_pair):
     h_in = rng.uniform(-1, 1, (5, 10)).astype(dtype)
     y_keras, h_keras = pred_d_model([tf.constant(y_in), tf.constant(h_in)])
     # NumPy: eqs. (1), (2) for one step, then the Dense, eq. (4).
-    h_numpy = np_model.d_rnn.step(np_model.d_rnn.project(y_in[:, 0]), h_in)
-    y_numpy = np_model.d_output(h_numpy)
+    W, _, b = np_model.d_rnn.params
+    h_numpy = np_model.d_rnn.step(y_in[:, 0] @ W + b, h_in)
+    y_numpy = np_model.d_output.forward(h_numpy[:, None])[:, 0]
     assert max_abs(h_keras.numpy(), h_numpy) <= TOL[dtype]
     assert max_abs(y_keras.numpy()[:, 0], y_numpy) <= TOL[dtype]
 

@@ -22,7 +22,7 @@ from keras_helpers import (
 
 import reference_keras as rk
 from numpy_seq2seq.gradcheck import relative_error
-from numpy_seq2seq.training import epoch_orders, split_windows
+from numpy_seq2seq.model import epoch_orders, split_windows
 
 
 @st.composite
