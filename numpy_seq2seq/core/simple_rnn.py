@@ -51,23 +51,27 @@ class SimpleRNN:
         U = self.params[1]  # Keras: recurrent_kernel
         return np.tanh(a_t + h_prev @ U)
 
+    def step_backward(self, dh: np.ndarray, h_t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Eqs. (9)-(10), ``step`` run backward: the total gradient dh on h_t (N, H) and
+        h_t (N, H) -> dz_t (N, H) and the gradient it sends on to h_{t-1} (N, H)."""
+        U = self.params[1]  # Keras: recurrent_kernel
+        dz_t = dh * (1 - h_t**2)  # eq. (9): tanh'(z_t) = 1 - h_t^2
+        return dz_t, dz_t @ U.T  # eq. (10)
+
     def forward(self, xs: np.ndarray, h0: np.ndarray | None = None) -> np.ndarray:
         """xs : (N, T, D), h0 : (N, H) or None (zeros, Keras's default) -> hs : (N, T, H)."""
         W, U, b = self.params  # Keras: kernel, recurrent_kernel, bias
-        N, T, _ = xs.shape
         a = xs @ W + b  # eq. (1) for every step at once; Keras adds b before the h U term
-        h = h0 = np.zeros((N, U.shape[0]), xs.dtype) if h0 is None else h0
-        hs = np.empty(a.shape, xs.dtype)
-        for t in range(T):
+        h = h0 = np.zeros_like(a[:, 0]) if h0 is None else h0
+        hs = np.empty_like(a)
+        for t in range(xs.shape[1]):
             h = self.step(a[:, t], h)  # eq. (2)
             hs[:, t] = h
         self.cache = (xs, h0, hs)
         self.state = h  # h_T
         return hs
 
-    def backward(
-        self, dhs: np.ndarray | None, dh_last: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def backward(self, dhs: np.ndarray | None, dh_last: np.ndarray | None = None) -> tuple:
         """BPTT, eqs. (8)-(12): dhs (N, T, H) from above (None: nothing above, the encoder),
         dh_last (N, H) onto h_T from after the sequence -> dxs (N, T, D), dh0 (N, H).
         Fills ``grads``; modifies neither input."""
@@ -76,18 +80,15 @@ class SimpleRNN:
         N, T, H = hs.shape
         dhs = np.zeros_like(hs) if dhs is None else dhs
         dh_next = np.zeros_like(h0) if dh_last is None else dh_last
-        tanh_grad = 1 - hs**2  # tanh'(z_t) = 1 - h_t^2, for every step at once
         dz, self.dh = np.empty_like(hs), np.empty_like(hs)
         for t in reversed(range(T)):
             dh = dhs[:, t] + dh_next  # eq. (8): from the output above + from step t+1
-            dz_t = dh * tanh_grad[:, t]  # eq. (9)
-            dh_next = dz_t @ U.T  # eq. (10): on to h_{t-1}
-            self.dh[:, t], dz[:, t] = dh, dz_t
+            dz[:, t], dh_next = self.step_backward(dh, hs[:, t])  # eqs. (9)-(10)
+            self.dh[:, t] = dh
         # eq. (11): sums over every step and window, as one matmul over N*T rows
         h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # h_{t-1} for t = 1..T
         dz2 = dz.reshape(N * T, H)
         self.grads[0][...] = xs.reshape(N * T, -1).T @ dz2  # dW = sum x_t^T dz_t
         self.grads[1][...] = h_prev.reshape(N * T, H).T @ dz2  # dU = sum h_{t-1}^T dz_t
         self.grads[2][...] = dz2.sum(axis=0)  # db = sum dz_t
-        dxs = dz @ W.T  # eq. (12)
-        return dxs, dh_next  # dh_next is now dh_0: for the decoder, the context's gradient
+        return dz @ W.T, dh_next  # eq. (12): dxs; and dh_next is now dh_0, the context's gradient
