@@ -108,7 +108,7 @@ def _train_seed_with(weights, paper: bool):
     """The seed task (seed 0, float64, shuffle seed 0) with Keras's Adam or the paper's."""
     from numpy_seq2seq import Seq2Seq
     from numpy_seq2seq.data import make_windows, sin_cos
-    from numpy_seq2seq.training import epoch_orders, split_windows
+    from numpy_seq2seq.model import epoch_orders, split_windows
 
     x, seq_in, seq_out = sin_cos()
     ex, dx, dy = make_windows(seq_in, seq_out, steps=24)

@@ -249,7 +249,7 @@ def test_adam_keras_form_is_paper_form_with_eps_hat():
     grads = [rng.standard_normal((4, 5)) * 10.0 ** rng.uniform(-7, 0, (4, 5)) for _ in range(30)]
     lr, b1, b2, eps = 0.001, 0.9, 0.999, 1e-7
     # In the powers beta^k Keras (on TensorFlow) uses float32-rounded betas even for float64
-    # weights; numpy_seq2seq copies that (see optimizers.py and keras-mapping.md).
+    # weights; numpy_seq2seq copies that (see core/adam.py and keras-mapping.md).
     b1k, b2k = float(np.float32(b1)), float(np.float32(b2))
     code = Adam()
     p_code, p_keras, p_paper = p0.copy(), p0.copy(), p0.copy()
