@@ -88,7 +88,7 @@ def equations(markdown: str) -> dict[int, str]:
 class Site:
     """Where each source file lands in the site; links are resolved against this."""
 
-    #: repository path of a source (``docs/bptt.md``, ``numpy_seq2seq/core/simple_rnn.py``) -> site path
+    #: repository path of a source (``docs/bptt.md``, ``numpy_seq2seq/model.py``) -> site path
     pages: dict[str, str] = field(default_factory=dict)
     #: repository path of a copied asset (``docs/figures/loss.png``) -> site path
     assets: dict[str, str] = field(default_factory=dict)
