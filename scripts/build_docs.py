@@ -1,6 +1,6 @@
 """``make docs``: the figures, the generated numbers, the walkthrough, then the site.
 
-    python -m scripts.build_docs                     # everything (about a minute or two)
+    python -m scripts.build_docs                     # everything: ~3 min on an idle 2-core machine
     python -m scripts.build_docs --quick --site /tmp/site   # the pages only, from docs/ as
                                                      # committed, walkthrough with 2 epochs
 
@@ -118,11 +118,15 @@ def main(argv: list[str] | None = None) -> None:
         help="no figures, numbers as committed, the walkthrough with 2 epochs (for tests)",
     )
     parser.add_argument("--walkthrough-epochs", type=int, default=None)
+    parser.add_argument(
+        "--skip-figures", action="store_true", help="keep docs/figures/ as they are"
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     if not args.quick:
-        figures = build_figures(args.epochs, args.figures, args.scratch)
-        print(f"build_docs: {len(figures)} figures in {args.figures}", flush=True)
+        if not args.skip_figures:
+            figures = build_figures(args.epochs, args.figures, args.scratch)
+            print(f"build_docs: {len(figures)} figures in {args.figures}", flush=True)
         texts = site_numbers.regenerate(ROOT, write=True)
     else:
         texts = None

@@ -198,7 +198,7 @@ def matmul_timing() -> dict[str, str]:
 
 
 def largest_config_ratio(
-    repeats: int = 5, hidden: int = 256, steps: int = 100, windows: int = 2000
+    repeats: int = 3, hidden: int = 256, steps: int = 100, windows: int = 2000
 ) -> dict[str, str]:
     """docs/performance.md: Keras / NumPy seconds per epoch at hidden 256, 100 steps, 2000
     windows (the grid's closest row), as the median and range of ``repeats`` paired epochs."""
@@ -225,6 +225,18 @@ def largest_config_ratio(
         "big_ratio_min": f"{min(ratios):.2f}",
         "big_ratio_max": f"{max(ratios):.2f}",
         "big_ratio_repeats": str(repeats),
+    }
+
+
+def build_machine() -> dict[str, str]:
+    """Which machine the timings above come from, and how busy it was."""
+    import os
+
+    from benchmarks.machine import cpu_model
+
+    return {
+        "build_cpu": f"{cpu_model()}, {os.cpu_count()} cores",
+        "build_load": f"{os.getloadavg()[0]:.1f}",
     }
 
 
@@ -275,6 +287,7 @@ GROUPS = (
         timing=True,
         quick=(("repeats", 1), ("hidden", 8), ("steps", 10), ("windows", 100)),
     ),
+    Group(build_machine, ("build_cpu", "build_load"), timing=True),
     Group(matmul_timing, ("matmul_copy_us", "matmul_view_us", "matmul_gflops"), timing=True),
 )
 GENERATED = {name: group for group in GROUPS for name in group.names}
