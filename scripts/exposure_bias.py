@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -42,6 +43,9 @@ from scripts.teaching_common import (
 
 #: The window figure (a) shows: the one the issue and the CLI's output name.
 WINDOW = 24
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def outputs(model: Seq2Seq, task: Task) -> dict[str, np.ndarray]:
@@ -119,7 +123,7 @@ STYLE = {
 }
 
 
-def plot_window(result: dict, path: Path) -> None:
+def plot_window(result: dict, path: Path) -> Figure:
     """Figure (a): one window, the truth and the three outputs."""
     from matplotlib.figure import Figure
 
@@ -147,9 +151,10 @@ def plot_window(result: dict, path: Path) -> None:
     ax.grid(True)
     ax.legend(loc="upper left", fontsize=8.5)
     fig.savefig(path, dpi=110)
+    return fig
 
 
-def plot_by_step(result: dict, path: Path) -> None:
+def plot_by_step(result: dict, path: Path) -> Figure:
     """Figure (b): RMSE over all windows at each step; the median and middle half over seeds."""
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, NullFormatter
@@ -183,6 +188,7 @@ def plot_by_step(result: dict, path: Path) -> None:
     ax.grid(True, which="both", alpha=0.4)
     ax.legend(loc="lower right", fontsize=8.5, ncol=2)
     fig.savefig(path, dpi=110)
+    return fig
 
 
 def summary_lines(result: dict) -> list[str]:

@@ -22,9 +22,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 FORWARD = "black"
 BACKWARD = "tab:red"
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def _box(ax, xy, text, width=1.7, height=0.9, face="white", edge="black", fontsize=10):
@@ -72,7 +76,7 @@ def _label(ax, xy, text, color=FORWARD, fontsize=9, **kwargs):
     ax.text(*xy, text, color=color, fontsize=fontsize, zorder=5, **kwargs)
 
 
-def draw_step_graph(path: Path) -> None:
+def draw_step_graph(path: Path) -> Figure:
     """Draw the graph of decoder step 1 with the context edge, and save it to ``path``."""
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -224,6 +228,7 @@ def draw_step_graph(path: Path) -> None:
     ax.set_xlabel("forward: left to right (time runs this way)      backward: right to left")
     ax.set_ylabel("up: towards the loss")
     fig.savefig(path, dpi=110)
+    return fig
 
 
 def _circle(xy, radius, face="white"):
