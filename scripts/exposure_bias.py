@@ -114,6 +114,33 @@ def compute(seeds: tuple[int, ...] = SPREAD_SEEDS, epochs: int = EPOCHS) -> dict
     }
 
 
+def quoted(result: dict) -> dict[str, str]:
+    """The numbers the tutorials quote, formatted as they quote them (tests compare the two)."""
+    seed0, s = result["numbers"][DOCS_SEED], result["spread"]
+    tf, fr, cp = "mse teacher-forced", "mse free-running", "mse copy baseline"
+    w_fr = f"rmse window {WINDOW} free-running"
+    w_tf = f"rmse window {WINDOW} teacher-forced"
+    return {
+        "teacher-forced MSE, seed 0": f"{seed0[tf]:.4f}",
+        "copy baseline MSE": f"{seed0[cp]:.4f}",
+        "free-running MSE, seed 0": f"{seed0[fr]:.4f}",
+        "teacher-forced MSE, min": f"{s[tf]['min']:.4f}",
+        "teacher-forced MSE, median": f"{s[tf]['median']:.4f}",
+        "teacher-forced MSE, max": f"{s[tf]['max']:.4f}",
+        "free-running MSE, min": f"{s[fr]['min']:.4f}",
+        "free-running MSE, median": f"{s[fr]['median']:.4f}",
+        "free-running MSE, max": f"{s[fr]['max']:.4f}",
+        "window RMSE free-running, seed 0": f"{seed0[w_fr]:.3f}",
+        "window RMSE teacher-forced, seed 0": f"{seed0[w_tf]:.3f}",
+        "window RMSE free-running, min": f"{s[w_fr]['min']:.3f}",
+        "window RMSE free-running, median": f"{s[w_fr]['median']:.3f}",
+        "window RMSE free-running, max": f"{s[w_fr]['max']:.3f}",
+        "copy over teacher-forced, seed 0": f"{seed0[cp] / seed0[tf]:.1f}×",
+        "free-running over copy, seed 0": f"{seed0[fr] / seed0[cp]:.0f}×",
+        "seeds": str(len(result["seeds"])),
+    }
+
+
 # -- figures (matplotlib only below this line) ------------------------------------
 STYLE = {
     "truth": {"color": "black", "linestyle": "--", "linewidth": 1.5},
@@ -217,6 +244,7 @@ def write_figures(
     plot_by_step(result, paths[1])
     for line in summary_lines(result):
         print(line)
+    print("quoted in the tutorials:", quoted(result))
     return paths
 
 

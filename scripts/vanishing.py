@@ -155,6 +155,42 @@ def summary_lines(result: dict) -> list[str]:
     return lines
 
 
+def quoted(result: dict) -> dict[str, str]:
+    """The numbers the docs quote, formatted as they quote them (tests compare the two)."""
+    out: dict[str, str] = {"seeds": str(len(result["seeds"]))}
+    formats = {
+        "mean tanh'": "{:.2f}",
+        "jacobian decay": "{:.0f}×",
+        "per-step factor": "{:.2f}",
+        "gradient decay": "{:.0f}×",
+        "largest singular value": "{:.2f}",
+        "smallest singular value": "{:.2f}",
+    }
+    for label in ("before", "after"):
+        seed0, sp = result[label][DOCS_SEED], result[f"{label} spread"]
+        for key, fmt in formats.items():
+            if label == "before" and "singular" in key:
+                continue  # exactly 1: the orthogonal initialiser
+            if label == "after" and "decay" in key:
+                fmt = "{:.1f}×"
+            value = (
+                seed0["singular values"][0 if key.startswith("largest") else -1]
+                if "singular" in key
+                else seed0[key]
+            )
+            out[f"{label} {key}, seed 0"] = fmt.format(value)
+            for q in ("min", "median", "max"):
+                out[f"{label} {key}, {q}"] = fmt.format(sp[key][q])
+    # After training the gradient can grow instead: 1 / decay, as a growth factor.
+    out["after gradient growth, seed 0"] = (
+        f"{1 / result['after'][DOCS_SEED]['gradient decay']:.1f}×"
+    )
+    out["after gradient growth, max"] = (
+        f"{1 / result['after spread']['gradient decay']['min']:.1f}×"
+    )
+    return out
+
+
 # -- figures (matplotlib only below this line) ------------------------------------
 COLORS = {"before": "tab:orange", "after": "tab:blue"}
 
@@ -254,6 +290,7 @@ def write_figures(
     plot_singular_values(result, paths[1])
     for line in summary_lines(result):
         print(line)
+    print("quoted in the docs:", quoted(result))
     return paths
 
 
