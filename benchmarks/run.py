@@ -35,9 +35,8 @@ import numpy as np
 from benchmarks.floor import fit_floor
 from benchmarks.machine import blas_threads, describe, load_average
 from numpy_seq2seq import Seq2Seq
-from numpy_seq2seq.data import make_windows, sin_cos
+from numpy_seq2seq.data import INIT_POINTS, make_windows, sin_cos
 
-INIT_POINTS = [0, 24, 49, 74]  # the seed's plotted windows
 SEED_FIT = dict(batch_size=16, epochs=80, validation_split=0.2, verbose=0)
 GRID_HIDDEN, GRID_STEPS, GRID_WINDOWS = (10, 64, 256), (24, 100), (76, 2000)
 LARGEST = dict(hidden=256, steps=100, windows=2000, batch=64)
@@ -105,7 +104,7 @@ def bench_inference(weights: list[np.ndarray], repeats: int, seed_windows: int) 
     from reference_keras import build_models, predict, predict_seed
 
     ex, _, _ = windows_f32(76, 24)
-    four = ex[INIT_POINTS]
+    four = ex[list(INIT_POINTS)]
     res: dict = {}
     model = Seq2Seq(hidden=10, dtype="float32")
     model.set_weights(weights)

@@ -240,8 +240,10 @@ m_keras_weights.set_weights(model_train.get_weights())
 
 def numpy_decoder_step(model, y, state):
     """One step of pred_d_model in NumPy: (N, 1) input, (N, H) state -> (N, 1), (N, H)."""
-    state = model.d_rnn.step(model.d_rnn.project(y), state)  # eqs. (1), (2)
-    return model.d_output(state), state  # eq. (4)
+    W, _, b = model.d_rnn.params  # Keras: kernel, recurrent_kernel, bias
+    state = model.d_rnn.step(y @ W + b, state)  # eqs. (1), (2)
+    V, b_o = model.d_output.params
+    return state @ V + b_o, state  # eq. (4)
 
 
 context_keras = model_pred_e.predict(ex[:1], verbose=0)

@@ -1,5 +1,9 @@
 """numpy-seq2seq: the Keras Seq2Seq exercise (sin -> cos) rebuilt in NumPy.
 
+Read ``core/`` for the math (the recurrence, BPTT, the context, Adam); the rest
+of the package is the tool around it (``model.py``: checked input, ``fit``,
+save and load; ``cli.py``, ``plotting.py``, ``gradcheck.py``, ``data.py``).
+
 >>> from numpy_seq2seq import Seq2Seq, Adam
 >>> from numpy_seq2seq.data import sin_cos, make_windows
 >>> x, seq_in, seq_out = sin_cos()
@@ -9,10 +13,10 @@
 251
 """
 
-from .layers import Dense, SimpleRNN
-from .model import Seq2Seq
-from .optimizers import Adam
-from .training import DivergenceError, History
+from .core.adam import Adam
+from .core.seq2seq import Dense
+from .core.simple_rnn import SimpleRNN
+from .model import DivergenceError, History, Seq2Seq
 
 __all__ = ["Adam", "Dense", "DivergenceError", "History", "Seq2Seq", "SimpleRNN"]
 __version__ = "0.1.0"

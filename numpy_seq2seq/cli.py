@@ -28,17 +28,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import make_windows, sin_cos
-from .model import Seq2Seq
-from .plotting import INIT_POINTS
-from .training import DivergenceError
+from . import plotting
+from .data import INIT_POINTS, make_windows, sin_cos
+from .model import DivergenceError, Seq2Seq
 
 #: Points of the seed's series, ``np.linspace(-3 pi, 3 pi, 100)``.
 NUM_POINTS = 100
 
 
-def _int_at_least(minimum: int):
-    """An argparse ``type`` that accepts integers >= ``minimum``."""
+def int_at_least(minimum: int):
+    """An argparse ``type`` that accepts integers >= ``minimum`` (the scripts use it too)."""
 
     def parse(text: str) -> int:
         try:
@@ -61,12 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="{train,predict}")
 
     train = sub.add_parser("train", help="train on the seed task, save the model and figures")
-    train.add_argument("--epochs", type=_int_at_least(1), default=80, help="default: 80")
-    train.add_argument("--hidden", type=_int_at_least(1), default=10, help="state size (10)")
-    train.add_argument("--steps", type=_int_at_least(1), default=24, help="window length (24)")
-    train.add_argument("--batch-size", type=_int_at_least(1), default=16, help="default: 16")
+    train.add_argument("--epochs", type=int_at_least(1), default=80, help="default: 80")
+    train.add_argument("--hidden", type=int_at_least(1), default=10, help="state size (10)")
+    train.add_argument("--steps", type=int_at_least(1), default=24, help="window length (24)")
+    train.add_argument("--batch-size", type=int_at_least(1), default=16, help="default: 16")
     train.add_argument(
-        "--seed", type=_int_at_least(0), default=None, help="seeds weights and shuffling"
+        "--seed", type=int_at_least(0), default=None, help="seeds weights and shuffling"
     )
     train.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     _add_windows(train)
@@ -75,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     pred = sub.add_parser("predict", help="load a saved model and plot its predictions")
     pred.add_argument("model", metavar="MODEL", type=Path, help="a model.npz written by train")
-    pred.add_argument("--steps", type=_int_at_least(1), default=24, help="window length (24)")
+    pred.add_argument("--steps", type=int_at_least(1), default=24, help="window length (24)")
     _add_windows(pred)
     pred.add_argument("--out", type=Path, default=Path("out/predict"), help="default: out/predict")
     pred.set_defaults(run=predict_command, parser=pred)
@@ -85,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_windows(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--windows",
-        type=_int_at_least(0),
+        type=int_at_least(0),
         nargs="+",
         default=None,
         metavar="I",
@@ -118,8 +117,6 @@ def _windows_for(parser, steps: int):
 
 
 def train_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from . import plotting
-
     x, seq_in, seq_out, ex, dx, dy = _windows_for(parser, args.steps)
     windows = _check_windows(parser, args.windows, len(ex))
     seed = args.seed if args.seed is not None else int(np.random.SeedSequence().entropy % 2**31)
@@ -140,20 +137,19 @@ def train_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
     print(f"trained {args.epochs} epochs in {time.perf_counter() - start:.2f} s")
     model.save(args.out / "model.npz")
     preds = model.predict(ex[windows])
-    plotting.plot_data(x, seq_in, seq_out, args.out / "data.png")
-    plotting.plot_history({"NumPy": history.history}, args.out / "loss.png")
-    plotting.plot_predictions(
-        x, seq_out, {"NumPy": dict(zip(windows, preds))}, args.out / "predictions.png"
-    )
     _print_predictions(x, dy, windows, preds)
-    names = ", ".join(f"{n}.png" for n in ("data", "loss", "predictions"))
-    print(f"saved {args.out / 'model.npz'} and {names} in {args.out}/")
+    print(f"saved {args.out / 'model.npz'}")
+    if _can_plot():
+        plotting.plot_data(x, seq_in, seq_out, args.out / "data.png")
+        plotting.plot_history({"NumPy": history.history}, args.out / "loss.png")
+        plotting.plot_predictions(
+            x, seq_out, {"NumPy": dict(zip(windows, preds))}, args.out / "predictions.png"
+        )
+        print(f"saved data.png, loss.png and predictions.png in {args.out}/")
     return 0
 
 
 def predict_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from . import plotting
-
     try:
         model = Seq2Seq.load(args.model)
     except (FileNotFoundError, ValueError) as err:
@@ -164,10 +160,19 @@ def predict_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -
     preds = model.predict(ex[windows])
     print(f"{model} from {args.model}")
     _print_predictions(x, dy, windows, preds)
-    path = args.out / "predictions.png"
-    plotting.plot_predictions(x, seq_out, {"NumPy": dict(zip(windows, preds))}, path)
-    print(f"saved {path}")
+    if _can_plot():
+        path = args.out / "predictions.png"
+        plotting.plot_predictions(x, seq_out, {"NumPy": dict(zip(windows, preds))}, path)
+        print(f"saved {path}")
     return 0
+
+
+def _can_plot() -> bool:
+    """True when matplotlib is installed; otherwise one line saying how to get the figures."""
+    if plotting.matplotlib_available():
+        return True
+    print("figures skipped: matplotlib is not installed (pip install 'numpy-seq2seq[plot]')")
+    return False
 
 
 def _print_predictions(x, dy, windows: Sequence[int], preds: np.ndarray) -> None:

@@ -8,6 +8,9 @@ from numpy.typing import ArrayLike
 
 from .validation import as_array, check_int
 
+#: The windows whose predictions the seed plots (its ``init_points``).
+INIT_POINTS = (0, 24, 49, 74)
+
 
 def sin_cos(num_points: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The course notebook's series.

@@ -7,14 +7,13 @@ difference cannot resolve a relative error much below 1e-3.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-if TYPE_CHECKING:
-    from .model import Seq2Seq
-
+from .core.seq2seq import WEIGHT_NAMES, mse
+from .model import Seq2Seq
 
 #: The step sizes ``numerical_gradient`` tries for each element, largest first.
 STEP_LADDER = (3e-2, 1e-2, 3e-3, 1e-3, 3e-4)
@@ -113,13 +112,11 @@ def check_model(
     Returns one ``Row`` per weight, in ``get_weights()`` order.  ``eps`` as
     in ``numerical_gradient``.
     """
-    from .model import WEIGHT_NAMES
-
     _, grads = model.loss_and_grads(ex, dx, dy)
     ex, dx, dy = model.check_data(ex, dx, dy)
 
     def loss() -> float:  # the forward pass alone: what the gradients differentiate
-        return model._loss_only(ex, dx, dy)
+        return mse(model.net.forward(ex, dx), dy)[0]
 
     rows = []
     for (layer, name), p, g in zip(WEIGHT_NAMES, model.params, grads):

@@ -4,9 +4,13 @@ The file is a zip of ``.npy`` arrays (NumPy's ``.npz``), with exactly these
 entries:
 
 * ``format`` -- the string ``FORMAT``, naming this layout and its version;
-* the configuration: ``enc_tokens``, ``dec_tokens``, ``hidden`` (integers)
-  and ``dtype`` (``"float32"`` or ``"float64"``);
-* the 8 weights under their Keras names (``e_rnn/kernel`` ...), in that dtype.
+* the configuration: ``enc_tokens``, ``dec_tokens``, ``hidden`` (integers),
+  ``dtype`` (``"float32"`` or ``"float64"``) and ``cell`` (``"simple_rnn"`` ...);
+* the weights under their Keras names (``e_rnn/kernel`` ...), in that dtype.
+
+Files of format 1 (numpy-seq2seq 0.1, SimpleRNN only) have no ``cell`` and still load.
+This module reads and writes files; ``Seq2Seq.load`` checks that the weights
+fit the configuration before it builds a model.
 
 Only the model is stored, not the optimizer's moments (like Keras's
 ``save_weights``): a loaded model's first ``fit`` starts a fresh ``Adam``.
@@ -18,10 +22,9 @@ Safety:
   error mid-write leaves either the old file or the new one, never half a
   file, and no temporary file behind.
 * ``load`` reads with ``allow_pickle=False`` (loading never runs code) and
-  checks every entry before building the model; anything wrong (not a zip,
-  truncated, another program's file, another version, a shape or dtype that
-  does not fit the configuration, NaN weights) raises ``ValueError`` naming
-  the file.
+  checks every entry; anything wrong (not a zip, truncated, another
+  program's file, another version, a malformed configuration) raises
+  ``ValueError`` naming the file.
 """
 
 from __future__ import annotations
@@ -31,31 +34,26 @@ import os
 import secrets
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .validation import check_float_dtype
 
-if TYPE_CHECKING:
-    from .model import Seq2Seq
-
 #: Identifies our files and their layout; bumped when the layout changes.
-FORMAT = "numpy-seq2seq/1"
-CONFIG_KEYS = ("enc_tokens", "dec_tokens", "hidden")
+FORMAT = "numpy-seq2seq/2"
+#: The configuration entries of each format this version reads.
+CONFIG_KEYS = {
+    "numpy-seq2seq/1": ("enc_tokens", "dec_tokens", "hidden", "dtype"),
+    FORMAT: ("enc_tokens", "dec_tokens", "hidden", "dtype", "cell"),
+}
 #: No entry of a real model comes near this (hidden=1000 in float64 is 8 MB);
 #: it stops a damaged or hostile file from making ``load`` allocate gigabytes.
 MAX_ENTRY_BYTES = 1 << 28
 
 
-def _weight_keys() -> list[str]:
-    from .model import WEIGHT_NAMES
-
-    return [f"{layer}/{name}" for layer, name in WEIGHT_NAMES]
-
-
-def _all_keys() -> list[str]:
-    return ["format", *CONFIG_KEYS, "dtype", *_weight_keys()]
+def weight_keys(weight_names) -> list[str]:
+    """``("e_rnn", "kernel")`` -> ``"e_rnn/kernel"``: the entry names of the weights."""
+    return [f"{layer}/{name}" for layer, name in weight_names]
 
 
 def _as_path(path: str | os.PathLike) -> Path:
@@ -66,19 +64,18 @@ def _as_path(path: str | os.PathLike) -> Path:
 
 
 # -- save ---------------------------------------------------------------------
-def save(model: Seq2Seq, path: str | os.PathLike) -> None:
-    """Write ``model`` to ``path``, atomically.
+def save(path: str | os.PathLike, config: dict, weights: dict[str, np.ndarray]) -> None:
+    """Write ``config`` and ``weights`` (entry name -> array) to ``path``, atomically.
 
     The file is written at exactly ``path``: ``.npz`` is *not* appended
     (``np.savez("m")`` would write ``m.npz``), so ``load(path)`` always reads
-    what ``save(path)`` wrote.  End the name with ``.npz`` by convention.
-    Raises ``ValueError`` if a weight is NaN or inf (such a file could not
-    be loaded), ``FileNotFoundError`` if the folder does not exist.
+    what ``save(path)`` wrote.  Raises ``ValueError`` if a weight is NaN or inf
+    (such a file could not be loaded), ``FileNotFoundError`` if the folder
+    does not exist.
     """
     path = _as_path(path)
-    arrays = {"format": np.array(FORMAT), "dtype": np.array(model.dtype.name)}
-    arrays.update({k: np.array(getattr(model, k)) for k in CONFIG_KEYS})
-    for key, w in zip(_weight_keys(), model.get_weights()):
+    arrays = {"format": np.array(FORMAT), **{k: np.array(v) for k, v in config.items()}}
+    for key, w in weights.items():
         if not np.all(np.isfinite(w)):
             raise ValueError(f"cannot save {str(path)!r}: {key} holds NaN or inf")
         arrays[key] = w
@@ -119,17 +116,15 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-# -- load ---------------------------------------------------------------------
-def load(path: str | os.PathLike) -> Seq2Seq:
-    """Read a model written by ``save``.
+# -- read ---------------------------------------------------------------------
+def read(path: str | os.PathLike, weight_keys: list[str]) -> tuple[dict, list[np.ndarray]]:
+    """The configuration and the weights (in ``weight_keys`` order) stored at ``path``.
 
-    Raises ``FileNotFoundError`` for a missing file and ``ValueError``
-    naming the file for anything else wrong: a folder, not an ``.npz``,
-    truncated or corrupt, another program's file, another format version,
-    or weights that do not fit the stored configuration.
+    Raises ``FileNotFoundError`` for a missing file and ``ValueError`` naming
+    the file for anything else wrong: a folder, not an ``.npz``, truncated or
+    corrupt, another program's file, another format version, a malformed
+    configuration.
     """
-    from .model import Seq2Seq
-
     path = _as_path(path)
     name = repr(str(path))
     if path.is_dir():
@@ -139,18 +134,14 @@ def load(path: str | os.PathLike) -> Seq2Seq:
         if path.suffix != ".npz" and path.with_name(path.name + ".npz").is_file():
             hint = f"; did you mean {str(path) + '.npz'!r}?"
         raise FileNotFoundError(f"no model file at {name}{hint}")
-    data = _read_npz(path, name)
+    data = _read_npz(path, name, weight_keys)
     try:
-        config = _read_config(data)
-        weights = _read_weights(data, config)
-        model = Seq2Seq(**config, seed=0)  # seeded only to skip OS entropy; overwritten next
-        model.set_weights(weights)
+        return _read_config(data), [data[k] for k in weight_keys]
     except (ValueError, TypeError) as err:
         raise ValueError(f"{name} is not a valid numpy-seq2seq model: {err}") from err
-    return model
 
 
-def _read_npz(path: Path, name: str) -> dict[str, np.ndarray]:
+def _read_npz(path: Path, name: str, weight_keys: list[str]) -> dict[str, np.ndarray]:
     """Every entry of the archive as an array, after checking the entries' names and sizes."""
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as f:
@@ -169,7 +160,7 @@ def _read_npz(path: Path, name: str) -> dict[str, np.ndarray]:
         raise ValueError(
             f"{name} is not a readable .npz file: {type(err).__name__}: {err}"
         ) from err
-    problem = _entries_problem(sizes)
+    problem = _entries_problem(sizes, weight_keys)
     if problem:
         raise ValueError(f"{name} is not a numpy-seq2seq model file: {problem}")
     try:
@@ -181,22 +172,24 @@ def _read_npz(path: Path, name: str) -> dict[str, np.ndarray]:
         ) from err
 
 
-def _entries_problem(sizes: dict[str, int]) -> str:
+def _entries_problem(sizes: dict[str, int], weight_keys: list[str]) -> str:
     """What is wrong with the archive's list of entries, or ``""``.
 
     Every entry must be one of ours, as a ``.npy`` (``np.load`` would hand back
-    raw bytes for any other name), and none implausibly large.
+    raw bytes for any other name), and none implausibly large.  A file with a
+    ``cell`` entry is of the current format, one without of format 1.
     """
-    expected = {k + ".npy" for k in _all_keys()}
-    missing = [k for k in _all_keys() if k + ".npy" not in sizes]
-    extra = [k for k in sizes if k not in expected]
+    fmt = FORMAT if "cell.npy" in sizes else "numpy-seq2seq/1"
+    keys = ["format", *CONFIG_KEYS[fmt], *weight_keys]
+    missing = [k for k in keys if k + ".npy" not in sizes]
+    extra = [k for k in sizes if k[:-4] not in keys or not k.endswith(".npy")]
     if missing or extra:
         said = [
-            f"{what} {_listing(keys)}"
-            for what, keys in (("missing", missing), ("unexpected", extra))
-            if keys
+            f"{what} {_listing(names)}"
+            for what, names in (("missing", missing), ("unexpected", extra))
+            if names
         ]
-        return f"its entries are not those of {FORMAT} ({'; '.join(said)})"
+        return f"its entries are not those of {fmt} ({'; '.join(said)})"
     big = [k for k, size in sizes.items() if size > MAX_ENTRY_BYTES]
     if big:
         return f"entry {big[0]} claims {sizes[big[0]]} bytes, far more than any model"
@@ -208,37 +201,21 @@ def _listing(names: list[str]) -> str:
 
 
 def _read_config(data: dict[str, np.ndarray]) -> dict:
+    """enc_tokens, dec_tokens, hidden, dtype and cell, checked for type (not for fit)."""
     fmt = data["format"]
-    if fmt.shape != () or fmt.dtype.kind != "U" or str(fmt) != FORMAT:
-        raise ValueError(f"format must be {FORMAT!r}; got {fmt.tolist()!r}")
+    expected = FORMAT if "cell" in data else "numpy-seq2seq/1"
+    if fmt.shape != () or fmt.dtype.kind != "U" or str(fmt) != expected:
+        raise ValueError(f"format must be {expected!r}; got {fmt.tolist()!r}")
     config = {}
-    for key in CONFIG_KEYS:
+    for key in ("enc_tokens", "dec_tokens", "hidden"):
         value = data[key]
         if value.shape != () or value.dtype.kind not in "iu":
             raise ValueError(f"{key} must be a single integer; got {value!r}")
         config[key] = int(value)
-    dtype = data["dtype"]
-    if dtype.shape != () or dtype.dtype.kind != "U":
-        raise ValueError(f"dtype must be a string; got {dtype!r}")
-    config["dtype"] = check_float_dtype("dtype", str(dtype)).name
+    for key in ("dtype", "cell"):
+        value = data.get(key, np.array("simple_rnn"))  # format 1 knew only SimpleRNN
+        if value.shape != () or value.dtype.kind != "U":
+            raise ValueError(f"{key} must be a string; got {value!r}")
+        config[key] = str(value)
+    config["dtype"] = check_float_dtype("dtype", config["dtype"]).name
     return config
-
-
-def _read_weights(data: dict[str, np.ndarray], config: dict) -> list[np.ndarray]:
-    """The 8 weights, checked against the configuration *before* a model is built
-    (a file claiming hidden=10**9 must fail here, not allocate)."""
-    e, d, h = (config[k] for k in CONFIG_KEYS)
-    if min(e, d, h) < 1:
-        raise ValueError(f"enc_tokens, dec_tokens and hidden must be >= 1; got {e}, {d}, {h}")
-    # The shapes of Keras's get_weights() order (layers.py documents each).
-    shapes = [(e, h), (h, h), (h,), (d, h), (h, h), (h,), (h, d), (d,)]
-    weights = []
-    for key, shape in zip(_weight_keys(), shapes):
-        w = data[key]
-        if w.shape != shape or w.dtype != np.dtype(config["dtype"]):
-            raise ValueError(
-                f"{key.replace('/', ' ')}: expected {shape} {config['dtype']} for "
-                f"enc_tokens={e}, dec_tokens={d}, hidden={h}; got {w.shape} {w.dtype}"
-            )
-        weights.append(w)
-    return weights

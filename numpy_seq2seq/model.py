@@ -1,59 +1,88 @@
-"""Seq2Seq: encoder SimpleRNN -> context -> decoder SimpleRNN -> Dense.
+"""``Seq2Seq``: the seed's model as a tool -- checked input, ``fit``, save and load.
 
-The seed's ``model_train`` in NumPy.  The encoder's final state (the
-*context*) is the decoder's initial state, and that is the only link between
-the two halves: in the forward pass (eq. (3) of ``docs/bptt.md``) and in the
-backward pass (eq. (13)).
+The math lives in ``core/`` (``Seq2SeqNet`` and its layers).  This class
+wraps it the way Keras's ``Model`` wraps layers: every public method checks
+its arguments first (a failed call changes nothing), and ``fit`` runs the
+training loop with Keras's semantics, guarding each update:
+
+1. ``validation_split``: the *last* windows validate, before any shuffling.
+   Keras keeps ``floor(N * (1 - validation_split))`` windows for training
+   (``keras/src/trainers/data_adapters/array_slicing.py``): 60 of the seed's 76.
+2. ``shuffle=True`` permutes the training windows afresh every epoch.
+3. Batches run in order; the last one may be smaller.
+4. ``loss`` is the batch-size-weighted mean of the batches' losses, each taken
+   *before* its batch's update; ``val_loss`` is taken after the epoch's last
+   update, in batches of ``batch_size``, as Keras's ``evaluate`` does.
+5. An update is written only when it is finite; otherwise ``DivergenceError``
+   names the epoch and the batch, and the model keeps its weights from before it.
+6. ``seed`` seeds the shuffling; ``verbose=1`` prints a line per epoch; ``optimizer``
+   replaces the model's Adam, which otherwise lives across calls, as a compiled model's.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import time
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import initializers
-from .layers import Dense, SimpleRNN
-from .losses import mse
-from .optimizers import Adam
-from .training import History, fit
+from . import io
+from .core.adam import Adam
+from .core.seq2seq import CELLS, WEIGHT_NAMES, Seq2SeqNet, mse
 from .validation import (
     as_array,
+    check_bool,
+    check_choice,
     check_float_dtype,
+    check_fraction,
     check_int,
     check_sequences,
     check_windows,
 )
 
-#: The Keras names of the 8 weights, in ``model_train.get_weights()`` order.
-WEIGHT_NAMES = (
-    ("e_rnn", "kernel"),
-    ("e_rnn", "recurrent_kernel"),
-    ("e_rnn", "bias"),
-    ("d_rnn", "kernel"),
-    ("d_rnn", "recurrent_kernel"),
-    ("d_rnn", "bias"),
-    ("d_output", "kernel"),
-    ("d_output", "bias"),
-)
+__all__ = ["WEIGHT_NAMES", "DivergenceError", "History", "Seq2Seq", "epoch_orders"]
+
+
+class DivergenceError(FloatingPointError):
+    """Training produced a NaN or inf loss, gradient or weight.
+
+    The model keeps its weights (and Adam its moments) from before the failing
+    batch.  A ``FloatingPointError`` and not a ``ValueError``: the arguments
+    passed every check; the arithmetic ran away.  ``epoch`` and ``batch``
+    count from 1 (``batch`` is None for ``val_loss``); ``history`` holds the
+    epochs that completed.
+    """
+
+    def __init__(
+        self, message: str, epoch: int, batch: int | None, history: History | None = None
+    ) -> None:
+        super().__init__(message)
+        self.epoch, self.batch, self.history = epoch, batch, history
+
+
+class History:
+    """What ``fit`` returns, like Keras's ``History``: ``history['loss']`` (and
+    ``'val_loss'``), one float per epoch, and ``epoch``, the epochs run."""
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self.history: dict[str, list[float]] = {k: [] for k in keys}
+        self.epoch: list[int] = []
+
+    def __repr__(self) -> str:
+        return f"History(epochs={len(self.epoch)}, keys={list(self.history)})"
 
 
 class Seq2Seq:
     """The seed's encoder-decoder, with hand-written BPTT.
 
-    Parameters
-    ----------
-    enc_tokens : int
-        Features per encoder step (the seed's ``NUM_ENC_TOKENS = 1``).
-    dec_tokens : int
-        Features per decoder step and per output (``NUM_DEC_TOKENS = 1``).
-    hidden : int
-        State size of both RNNs (``NUM_HIDDEN_PARAMS = 10``).
-    dtype : "float32" or "float64"
-        float32 is Keras's default; float64 is for gradient checks.
-    seed : int or None
-        Seeds the initial weights (Keras's default initialisers).
+    enc_tokens, dec_tokens : features per encoder / decoder step (the seed's 1 and 1).
+    hidden : state size of both RNNs (``NUM_HIDDEN_PARAMS = 10``).
+    dtype : ``"float32"`` (Keras's default) or ``"float64"`` (for gradient checks).
+    seed : seeds the initial weights (Keras's default initialisers, NumPy's stream).
+    cell : the recurrent layer of both halves, a name in ``core.seq2seq.CELLS``.
     """
 
     def __init__(
@@ -63,73 +92,57 @@ class Seq2Seq:
         hidden: int = 10,
         dtype: str = "float32",
         seed: int | None = None,
+        cell: str = "simple_rnn",
     ) -> None:
         self.enc_tokens = check_int("enc_tokens", enc_tokens, 1)
         self.dec_tokens = check_int("dec_tokens", dec_tokens, 1)
         self.hidden = check_int("hidden", hidden, 1)
         self.dtype = check_float_dtype("dtype", dtype)
+        self.cell = check_choice("cell", cell, CELLS)
         if seed is not None:
             check_int("seed", seed, 0)
         rng = np.random.default_rng(seed)
-        h, dt = self.hidden, self.dtype
-        self.e_rnn = SimpleRNN(
-            initializers.glorot_uniform((self.enc_tokens, h), rng, dt),
-            initializers.orthogonal((h, h), rng, dt),
-            initializers.zeros((h,), dt),
-            name="e_rnn",
+        self.net = Seq2SeqNet.initial(
+            self.enc_tokens, self.dec_tokens, self.hidden, rng, self.dtype, self.cell
         )
-        self.d_rnn = SimpleRNN(
-            initializers.glorot_uniform((self.dec_tokens, h), rng, dt),
-            initializers.orthogonal((h, h), rng, dt),
-            initializers.zeros((h,), dt),
-            name="d_rnn",
-        )
-        self.d_output = Dense(
-            initializers.glorot_uniform((h, self.dec_tokens), rng, dt),
-            initializers.zeros((self.dec_tokens,), dt),
-            name="d_output",
-        )
-        self.layers = (self.e_rnn, self.d_rnn, self.d_output)
-        self.optimizer = None  # set by fit(), as compile(optimizer='adam') would
+        self.e_rnn, self.d_rnn, self.d_output = self.net.layers
+        self.optimizer: Adam | None = None  # made by the first fit, as compile('adam') does
 
     def __repr__(self) -> str:
+        cell = "" if self.cell == "simple_rnn" else f", cell='{self.cell}'"
         return (
             f"Seq2Seq(enc_tokens={self.enc_tokens}, dec_tokens={self.dec_tokens}, "
-            f"hidden={self.hidden}, dtype='{self.dtype.name}')"
+            f"hidden={self.hidden}, dtype='{self.dtype.name}'{cell})"
         )
 
     # -- weights -------------------------------------------------------------
     @property
     def params(self) -> list[np.ndarray]:
-        """The 8 weight arrays themselves (not copies), in ``get_weights()`` order."""
-        return [p for layer in self.layers for p in layer.params]
+        """The weight arrays themselves (not copies), in ``get_weights()`` order."""
+        return self.net.params
 
     @property
     def grads(self) -> list[np.ndarray]:
-        """The layers' gradient buffers, in the same order as ``params``."""
-        return [g for layer in self.layers for g in layer.grads]
-
-    def weight_shapes(self) -> list[tuple[int, ...]]:
-        """Expected shape of each of the 8 weights."""
-        return [p.shape for p in self.params]
+        """The layers' gradient arrays, in the same order as ``params``."""
+        return self.net.grads
 
     def count_params(self) -> int:
         """251 for the seed's model, as ``model_train.summary()`` reports."""
         return sum(p.size for p in self.params)
 
     def get_weights(self) -> list[np.ndarray]:
-        """Copies of the 8 weights, in the order of the seed's ``model_train.get_weights()``."""
+        """Copies of the weights, in the order of the seed's ``model_train.get_weights()``."""
         return [p.copy() for p in self.params]
 
-    def set_weights(self, weights: list[ArrayLike] | tuple[ArrayLike, ...]) -> None:
-        """Load 8 arrays (e.g. from Keras's ``model_train.get_weights()``).
+    def set_weights(self, weights: Sequence[ArrayLike]) -> None:
+        """Load arrays in ``get_weights()`` order (e.g. Keras's ``model_train.get_weights()``).
 
-        Every shape is checked before anything is written, so a bad list
+        Every array is checked before anything is written, so a bad list
         leaves the model as it was.
         """
-        weights = list(weights) if isinstance(weights, (list, tuple)) else weights
-        if not isinstance(weights, list):
-            raise TypeError(f"weights must be a list of 8 arrays; got {type(weights).__name__}")
+        if not isinstance(weights, (list, tuple)):
+            got = type(weights).__name__
+            raise TypeError(f"weights must be a list of {len(WEIGHT_NAMES)} arrays; got {got}")
         if len(weights) != len(WEIGHT_NAMES):
             raise ValueError(
                 f"weights must be a list of {len(WEIGHT_NAMES)} arrays "
@@ -137,112 +150,53 @@ class Seq2Seq:
             )
         checked = []
         for (layer, name), p, w in zip(WEIGHT_NAMES, self.params, weights):
-            arr = check_weight(f"{layer} {name}", w, p.shape, self.dtype)
+            arr = as_array(f"{layer} {name}", w, self.dtype)
+            if arr.shape != p.shape:
+                raise ValueError(f"{layer} {name}: expected {p.shape}, got {arr.shape}")
             checked.append(arr)
         for p, w in zip(self.params, checked):
             p[...] = w
 
-    # -- the math ------------------------------------------------------------
-    def _forward(self, ex: np.ndarray, dx: np.ndarray) -> np.ndarray:
-        context = self.e_rnn.forward(ex)[:, -1]  # eq. (3): c = h_T of the encoder
-        hs = self.d_rnn.forward(dx, h0=context)  # teacher forcing: dx is the true y shifted
-        return self.d_output.forward(hs)  # eq. (4)
-
-    def _loss_and_grads(self, ex: np.ndarray, dx: np.ndarray, dy: np.ndarray) -> float:
-        """Forward, loss and backward; leaves the gradients in ``self.grads``."""
-        y = self._forward(ex, dx)
-        loss, d_y = mse(y, dy)  # eqs. (5), (6)
-        d_hs = self.d_output.backward(d_y)  # eq. (7)
-        _, d_context = self.d_rnn.backward(d_hs)  # eqs. (8)-(12)
-        # eq. (13): the encoder's only gradient is d_context, on its final state
-        self.e_rnn.backward(None, dh_last=d_context)
-        return loss
-
-    def _loss_only(self, ex: np.ndarray, dx: np.ndarray, dy: np.ndarray) -> float:
-        """The loss without the backward pass, e.g. for ``val_loss``."""
-        return mse(self._forward(ex, dx), dy)[0]
-
-    def _encode(self, ex: np.ndarray) -> np.ndarray:
-        """ex : (N, T, enc_tokens) -> the context c : (N, H), eq. (3), keeping no cache."""
-        h = np.zeros((ex.shape[0], self.hidden), dtype=self.dtype)
-        a = self.e_rnn.project(ex.transpose(1, 0, 2))  # eq. (1)
-        for a_t in a:
-            h = self.e_rnn.step(a_t, h)  # eq. (2)
-        return h
-
-    def _predict(self, ex: np.ndarray, steps: int) -> np.ndarray:
-        """The seed's inference loop, for all windows at once.
-
-        ex : (N, T, enc_tokens) -> (N, steps, dec_tokens).  The decoder's input
-        at step 1 is zero, then each step's output.
-        """
-        h = self._encode(ex)
-        y = np.zeros((ex.shape[0], self.dec_tokens), dtype=self.dtype)  # the start input
-        out = np.empty((ex.shape[0], steps, self.dec_tokens), dtype=self.dtype)
-        for t in range(steps):
-            h = self.d_rnn.step(self.d_rnn.project(y), h)  # eqs. (1), (2), one step
-            y = self.d_output(h)  # eq. (4)
-            out[:, t] = y  # ...and y is fed back as the next input
-        return out
-
-    # -- the public interface -------------------------------------------------
-    def _check_ex(self, ex) -> np.ndarray:
-        return check_sequences("ex", ex, self.enc_tokens, "enc_tokens", self.dtype)
-
-    def _check_dec(self, name: str, arr) -> np.ndarray:
-        return check_sequences(name, arr, self.dec_tokens, "dec_tokens", self.dtype)
-
-    def check_data(
-        self, ex: ArrayLike, dx: ArrayLike, dy: ArrayLike | None = None
-    ) -> tuple[np.ndarray, ...]:
-        """Validate ``ex``, ``dx`` (and ``dy``) and cast them to the model's dtype.
-
-        Checks rank, shape, token counts, dtype and finiteness of each, then that
-        all hold the same N and that ``dx`` and ``dy`` hold the same T.
-        """
-        arrays = [self._check_ex(ex), self._check_dec("dx", dx)]
-        if dy is not None:
-            arrays.append(self._check_dec("dy", dy))
+    # -- the math, behind checked input ---------------------------------------
+    def check_data(self, ex: ArrayLike, dx: ArrayLike, dy: ArrayLike | None = None) -> tuple:
+        """``ex``, ``dx`` (and ``dy``) checked and cast to the model's dtype."""
+        arrays = [check_sequences("ex", ex, self.enc_tokens, "enc_tokens", self.dtype)]
+        for name, arr in (("dx", dx), ("dy", dy))[: 1 if dy is None else 2]:
+            arrays.append(check_sequences(name, arr, self.dec_tokens, "dec_tokens", self.dtype))
         check_windows(*arrays)
         return tuple(arrays)
 
     def forward(self, ex: ArrayLike, dx: ArrayLike) -> np.ndarray:
         """Teacher-forced outputs, as ``model_train.predict([ex, dx])``.
 
-        ex : (N, T, enc_tokens), dx : (N, T, dec_tokens) -> y : (N, T, dec_tokens),
-        a new array (``d_output`` caches its input, not this output).
+        ex : (N, T_e, enc_tokens), dx : (N, T, dec_tokens) -> y : (N, T, dec_tokens).
         """
-        return self._forward(*self.check_data(ex, dx))
+        return self.net.forward(*self.check_data(ex, dx))
 
     def encode(self, ex: ArrayLike) -> np.ndarray:
-        """The context, as ``model_pred_e.predict(ex)``: ex : (N, T, enc_tokens) -> (N, hidden)."""
-        return self._encode(self._check_ex(ex))
+        """The context, as ``model_pred_e.predict(ex)``: (N, T_e, enc_tokens) -> (N, hidden)."""
+        return self.net.encode(check_sequences("ex", ex, self.enc_tokens, "enc_tokens", self.dtype))
 
     def predict(self, ex: ArrayLike, steps: int | None = None) -> np.ndarray:
-        """Autoregressive outputs, as the seed's ``predict()`` for every window at once.
+        """Free-running outputs, as the seed's ``predict()`` for every window at once.
 
-        Encode ``ex``, start the decoder from a zero input, and feed each
-        output back as the next input.  ex : (N, T, enc_tokens) ->
-        (N, steps, dec_tokens); ``steps`` defaults to T.
+        ex : (N, T_e, enc_tokens) -> (N, steps, dec_tokens); ``steps`` defaults to T_e.
         """
-        ex = self._check_ex(ex)
+        ex = check_sequences("ex", ex, self.enc_tokens, "enc_tokens", self.dtype)
         steps = ex.shape[1] if steps is None else check_int("steps", steps, 1)
-        return self._predict(ex, steps)
+        return self.net.predict(ex, steps)
 
     def loss_and_grads(
         self, ex: ArrayLike, dx: ArrayLike, dy: ArrayLike
     ) -> tuple[float, list[np.ndarray]]:
-        """The MSE on one batch and its gradient for each of the 8 weights.
-
-        ex : (N, T, enc_tokens), dx, dy : (N, T, dec_tokens).  Returns
-        ``(loss, grads)``; grads are copies, in ``get_weights()`` order.
-        """
-        loss = self._loss_and_grads(*self.check_data(ex, dx, dy))
+        """The MSE on one batch and copies of its gradients, in ``get_weights()`` order."""
+        loss = self.net.loss_and_grads(*self.check_data(ex, dx, dy))
         return loss, [g.copy() for g in self.grads]
 
+    # -- training ------------------------------------------------------------
     def fit(
         self,
-        x: list[ArrayLike] | tuple[ArrayLike, ArrayLike],
+        x: Sequence[ArrayLike],
         y: ArrayLike,
         batch_size: int = 16,
         epochs: int = 80,
@@ -252,39 +206,162 @@ class Seq2Seq:
         seed: int | None = None,
         optimizer: Adam | None = None,
     ) -> History:
-        """Train as ``model_train.fit([ex, dx], dy, ...)`` does; see ``training.fit``."""
-        return fit(
-            self,
-            x,
-            y,
-            batch_size=batch_size,
-            epochs=epochs,
-            validation_split=validation_split,
-            shuffle=shuffle,
-            verbose=verbose,
-            seed=seed,
-            optimizer=optimizer,
+        """Train as ``model_train.fit([ex, dx], dy, ...)`` does; the module docstring says how."""
+        ex, dx, dy = self.check_data(*_as_pair(x), y)
+        batch_size, epochs = check_int("batch_size", batch_size, 1), check_int("epochs", epochs, 0)
+        n = split_windows(len(ex), check_fraction("validation_split", validation_split))
+        shuffle, verbose = check_bool("shuffle", shuffle), check_int("verbose", verbose, 0)
+        seed = seed if seed is None else check_int("seed", seed, 0)
+        if optimizer is not None and not isinstance(optimizer, Adam):
+            raise TypeError(f"optimizer must be an Adam instance or None; got {optimizer!r}")
+        self.optimizer = optimizer or self.optimizer or Adam()  # Keras: compile(optimizer='adam')
+        history = History(("loss", "val_loss") if n < len(ex) else ("loss",))
+        for epoch, order in enumerate(epoch_orders(n, epochs, shuffle, seed)):
+            start, total = time.perf_counter(), 0.0
+            for b, idx in enumerate(batches(order, batch_size)):
+                total += self._train_step(ex[idx], dx[idx], dy[idx], (epoch, b, history)) * len(idx)
+            if n < len(ex):
+                self._validate(ex[n:], dx[n:], dy[n:], batch_size, (epoch, history))
+            history.history["loss"].append(total / n)
+            history.epoch.append(epoch)
+            if verbose:
+                _print_epoch(history, epochs, time.perf_counter() - start)
+        return history
+
+    def _train_step(self, ex, dx, dy, where: tuple) -> float:
+        """One batch: the core's math, then Adam's step, written only if it is finite."""
+        try:
+            loss = self.net.loss_and_grads(ex, dx, dy)  # forward, loss, backward
+            step = self.optimizer.update(self.net.params, self.net.grads)  # nothing written yet
+        except FloatingPointError as err:  # only under np.seterr(...="raise")
+            raise _diverged(*where, f"NumPy raised {err}") from err
+        if not (math.isfinite(loss) and all(np.isfinite(p).all() for p in step.params)):
+            raise _diverged(*where, _what_is_not_finite(loss, self.net.grads, step.params))
+        try:
+            self.optimizer.commit(self.net.params, step)
+        except BaseException:  # Ctrl-C mid-write: finish the write, never leave half of it
+            self.optimizer.commit(self.net.params, step)
+            raise
+        return loss
+
+    def _validate(self, ex, dx, dy, batch_size: int, where: tuple) -> None:
+        """Record val_loss: the batch-size-weighted mean loss over ``(ex, dx, dy)``, in order."""
+        total = sum(
+            mse(self.net.forward(ex[i], dx[i]), dy[i])[0] * len(i)
+            for i in batches(np.arange(len(ex)), batch_size)
         )
+        if not math.isfinite(total):
+            raise _val_diverged(*where, total / len(ex))
+        where[1].history["val_loss"].append(total / len(ex))
 
+    # -- files ---------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> None:
-        """Write the configuration and weights to an ``.npz`` file; see ``io.save``."""
-        from .io import save
-
-        save(self, path)
+        """Write the configuration and weights to an ``.npz`` file, atomically (``io.save``)."""
+        config = {"cell": self.cell, "dtype": self.dtype.name}
+        config.update(enc_tokens=self.enc_tokens, dec_tokens=self.dec_tokens, hidden=self.hidden)
+        io.save(path, config, dict(zip(io.weight_keys(WEIGHT_NAMES), self.get_weights())))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Seq2Seq:
-        """Read a model written by ``save``; see ``io.load``."""
-        from .io import load
+        """Read a model written by ``save``; anything wrong is a ``ValueError`` naming the file."""
+        config, weights = io.read(path, io.weight_keys(WEIGHT_NAMES))
+        try:
+            _check_stored_weights(config, weights)  # before building: hidden=10**9 fails here
+            model = cls(**config, seed=0)  # seeded only to skip OS entropy; overwritten next
+            model.set_weights(weights)
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"{str(path)!r} is not a valid numpy-seq2seq model: {err}") from err
+        return model
 
-        return load(path)
+
+def _check_stored_weights(config: dict, weights: list[np.ndarray]) -> None:
+    """Each stored weight has the shape and dtype that the stored configuration implies."""
+    e, d, h = (config[k] for k in ("enc_tokens", "dec_tokens", "hidden"))
+    if min(e, d, h) < 1:
+        raise ValueError(f"enc_tokens, dec_tokens and hidden must be >= 1; got {e}, {d}, {h}")
+    cell, dtype = check_choice("cell", config["cell"], CELLS), config["dtype"]
+    for (layer, name), shape, w in zip(
+        WEIGHT_NAMES, Seq2SeqNet.weight_shapes(e, d, h, cell), weights
+    ):
+        if w.shape != shape or w.dtype != np.dtype(dtype):
+            raise ValueError(
+                f"{layer} {name}: expected {shape} {dtype} for enc_tokens={e}, "
+                f"dec_tokens={d}, hidden={h}; got {w.shape} {w.dtype}"
+            )
 
 
-def check_weight(
-    label: str, value: ArrayLike, shape: tuple[int, ...], dtype: np.dtype
-) -> np.ndarray:
-    """One weight array of the expected shape, finite, cast to ``dtype``."""
-    arr = as_array(label, value, dtype)
-    if arr.shape != tuple(shape):
-        raise ValueError(f"{label}: expected {tuple(shape)}, got {arr.shape}")
-    return arr
+def _as_pair(x: Sequence[ArrayLike]) -> Sequence[ArrayLike]:
+    """``fit``'s ``x``, which must be the list ``[ex, dx]``."""
+    if not isinstance(x, (list, tuple)) or len(x) != 2:
+        got = type(x).__name__ + (f" of length {len(x)}" if isinstance(x, (list, tuple)) else "")
+        raise TypeError(f"x must be the list [ex, dx], as in fit([ex, dx], dy); got {got}")
+    return x
+
+
+def split_windows(n: int, validation_split: float) -> int:
+    """How many of ``n`` windows train; the rest (the last ones) validate."""
+    n_train = math.floor(n * (1.0 - validation_split))
+    if validation_split > 0 and not 1 <= n_train < n:
+        raise ValueError(_split_problem(n, n_train, validation_split))
+    return n_train
+
+
+def _split_problem(n: int, n_train: int, validation_split: float) -> str:
+    return (
+        f"validation_split={validation_split} must leave at least one training and one "
+        f"validation window; got {n} window(s), which split into {n_train} for training "
+        f"and {n - n_train} for validation"
+    )
+
+
+def epoch_orders(n: int, epochs: int, shuffle: bool, seed: int | None) -> Iterator[np.ndarray]:
+    """Each epoch's order of the n training windows: a fresh permutation, or 0..n-1."""
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        yield rng.permutation(n) if shuffle else np.arange(n)
+
+
+def batches(order: np.ndarray, batch_size: int) -> list[np.ndarray]:
+    """Consecutive slices of ``order``, the last one possibly shorter."""
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def _what_is_not_finite(loss: float, grads: list[np.ndarray], new_params: list) -> str:
+    """Which of the loss, a gradient or an updated weight is NaN or inf, in words."""
+    if not math.isfinite(loss):
+        return f"the loss is {loss}"
+    for (layer, name), g in zip(WEIGHT_NAMES, grads):
+        if not np.isfinite(g).all():
+            return f"the gradient of {layer} {name} is NaN or inf"
+    for (layer, name), p in zip(WEIGHT_NAMES, new_params):
+        if not np.isfinite(p).all():
+            return f"the Adam update made {layer} {name} NaN or inf"
+    return "a value is NaN or inf"
+
+
+def _diverged(epoch: int, b: int, history: History, what: str) -> DivergenceError:
+    return DivergenceError(
+        f"training diverged at epoch {epoch + 1}, batch {b + 1}: {what}. The model keeps "
+        "its weights from before this batch; try a smaller learning_rate, or scale the data "
+        "to about [-1, 1].",
+        epoch + 1,
+        b + 1,
+        history,
+    )
+
+
+def _val_diverged(epoch: int, history: History, val_loss: float) -> DivergenceError:
+    return DivergenceError(
+        f"training diverged at epoch {epoch + 1}: val_loss is {val_loss} although every "
+        "training batch was finite. The model keeps the weights after this epoch; are the "
+        "validation windows scaled like the training ones?",
+        epoch + 1,
+        None,
+        history,
+    )
+
+
+def _print_epoch(history: History, epochs: int, seconds: float) -> None:
+    parts = [f"Epoch {len(history.epoch)}/{epochs}", f"{seconds * 1000:.0f}ms"]
+    parts += [f"{k}: {v[-1]:.4f}" for k, v in history.history.items()]
+    print(" - ".join(parts), flush=True)

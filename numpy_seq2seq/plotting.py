@@ -13,13 +13,11 @@ that lines lying exactly on each other both stay visible.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-
-#: The windows whose predictions the seed plots (``init_points``).
-INIT_POINTS = (0, 24, 49, 74)
 
 #: Line styles for overlaid implementations: the first thick and pale,
 #: the next ones thin and dashed, so coinciding curves remain visible.
@@ -28,6 +26,11 @@ _OVERLAY_STYLES = (
     {"linestyle": "--", "linewidth": 1.6, "alpha": 1.0},
     {"linestyle": ":", "linewidth": 1.6, "alpha": 1.0},
 )
+
+
+def matplotlib_available() -> bool:
+    """Whether matplotlib can be imported (it is the ``plot`` extra, not a requirement)."""
+    return importlib.util.find_spec("matplotlib") is not None
 
 
 def _styles(count: int) -> tuple[dict, ...]:

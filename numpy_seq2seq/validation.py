@@ -12,7 +12,6 @@ The checks run before any computation, so a bad call changes nothing.
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
@@ -49,64 +48,62 @@ def check_float_dtype(name: str, dtype: object) -> np.dtype:
 
 
 def as_array(name: str, value: ArrayLike, dtype: DTypeLike | None = None) -> np.ndarray:
-    """A real, finite numeric array, cast to ``dtype`` when given.
-
-    Values that are finite but too large for ``dtype`` (1e300 in float32)
-    are reported as such, rather than silently becoming inf.
-    """
+    """A real, finite array, cast to ``dtype``; a value too large for it is an error."""
     try:
         arr = np.asarray(value)
     except (TypeError, ValueError) as err:  # ragged lists and the like
-        raise TypeError(
-            f"{name} must be a numeric array; got a {type(value).__name__} "
-            "that NumPy cannot turn into one (rows of different lengths?)"
-        ) from err
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(_not_an_array(name, value)) from err
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
         raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
-    if np.iscomplexobj(arr):
-        raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
-    _check_finite(name, arr)
-    if dtype is not None and arr.dtype != dtype:
-        with np.errstate(over="ignore"):  # reported below, in words
-            cast = arr.astype(dtype)
-        if not np.all(np.isfinite(cast)):
-            big = float(np.max(np.abs(arr)))
-            raise ValueError(
-                f"{name} must fit in {np.dtype(dtype).name}; got values up to {big:g}, "
-                f"which overflow to inf (largest {np.dtype(dtype).name}: "
-                f"{np.finfo(dtype).max:g})"
-            )
-        arr = cast
-    return arr
+    with np.errstate(over="ignore"):  # an overflow is reported below, in words
+        cast = arr if dtype is None else arr.astype(dtype)
+    if not np.isfinite(cast).all():
+        raise ValueError(_not_finite(name, arr, cast))
+    return cast
 
 
-def _check_finite(name: str, arr: np.ndarray) -> None:
+def _not_an_array(name: str, value: object) -> str:
+    return (
+        f"{name} must be a numeric array; got a {type(value).__name__} that NumPy cannot "
+        "turn into one (rows of different lengths?)"
+    )
+
+
+def _not_finite(name: str, arr: np.ndarray, cast: np.ndarray) -> str:
+    """Says which values are NaN or inf, or that they overflow the dtype they were cast to."""
     finite = np.isfinite(arr)
-    if not np.all(finite):
-        bad = np.argwhere(~finite)[0]
-        where = f" (the first at index {tuple(int(i) for i in bad)})" if arr.ndim else ""
-        raise ValueError(
-            f"{name} must be finite; got {arr.size - np.count_nonzero(finite)} "
-            f"NaN or inf value(s){where}"
+    if finite.all():
+        big, dt = float(np.max(np.abs(arr))), cast.dtype.name
+        return (
+            f"{name} must fit in {dt}; got values up to {big:g}, which overflow to inf "
+            f"(largest {dt}: {np.finfo(cast.dtype).max:g})"
         )
+    where = f" (the first at index {tuple(int(i) for i in np.argwhere(~finite)[0])})"
+    return (
+        f"{name} must be finite; got {arr.size - np.count_nonzero(finite)} "
+        f"NaN or inf value(s){where if arr.ndim else ''}"
+    )
 
 
 def check_sequences(
     name: str, value: ArrayLike, tokens: int, token_arg: str, dtype: DTypeLike
 ) -> np.ndarray:
-    """A finite (N, T, tokens) array with N >= 1 and T >= 1, cast to ``dtype``."""
+    """A finite (N, T, tokens) array with N, T >= 1, cast to ``dtype``."""
     arr = as_array(name, value, dtype)
-    if arr.ndim != 3 or arr.shape[2] != tokens:
-        raise ValueError(
-            f"{name} must have shape (N, T, {tokens}) for {token_arg}={tokens}; "
-            f"got {arr.shape}" + _shape_hint(name, arr.shape, tokens)
-        )
-    if arr.shape[0] < 1 or arr.shape[1] < 1:
-        raise ValueError(
-            f"{name} must hold at least one window (N >= 1) of at least one step (T >= 1); "
-            f"got shape {arr.shape}"
-        )
+    if arr.ndim != 3 or arr.shape[2] != tokens or 0 in arr.shape:
+        raise ValueError(_shape_problem(name, arr.shape, tokens, token_arg))
     return arr
+
+
+def _shape_problem(name: str, shape: tuple[int, ...], tokens: int, token_arg: str) -> str:
+    """What is wrong with the shape, with a hint for the two usual slips."""
+    if len(shape) == 3 and shape[2] == tokens:
+        return (
+            f"{name} must hold at least one window (N >= 1) of at least one step (T >= 1); "
+            f"got shape {shape}"
+        )
+    said = f"{name} must have shape (N, T, {tokens}) for {token_arg}={tokens}; got {shape}"
+    return said + _shape_hint(name, shape, tokens)
 
 
 def _shape_hint(name: str, shape: tuple[int, ...], tokens: int) -> str:
@@ -120,36 +117,30 @@ def _shape_hint(name: str, shape: tuple[int, ...], tokens: int) -> str:
     return ""
 
 
-def check_windows(ex: np.ndarray, dx: np.ndarray, dy: np.ndarray | None = None) -> None:
-    """``ex``, ``dx`` (and ``dy``) hold the same number of windows N, and ``dx`` and
-    ``dy`` the same number of decoder steps T.
-
-    The encoder's T may differ from the decoder's: only the context links them.
-    """
-    arrays = {"ex": ex, "dx": dx} if dy is None else {"ex": ex, "dx": dx, "dy": dy}
+def check_windows(ex: np.ndarray, *dec: np.ndarray) -> None:
+    """ex, dx (and dy) hold the same N; dx, dy the same T (the encoder's T may differ)."""
+    arrays = dict(zip(("ex", "dx", "dy"), (ex, *dec)))
     if len({a.shape[0] for a in arrays.values()}) > 1:
         said = ", ".join(f"{k} {a.shape}" for k, a in arrays.items())
         raise ValueError(f"{', '.join(arrays)} must have the same N (windows); got {said}")
-    if dy is not None and dx.shape[1] != dy.shape[1]:
-        raise ValueError(
-            f"dx and dy must have the same T (decoder steps): dx is dy shifted right by one; "
-            f"got dx {dx.shape}, dy {dy.shape}"
-        )
+    if len(dec) == 2 and dec[0].shape[1] != dec[1].shape[1]:
+        said = f"got dx {dec[0].shape}, dy {dec[1].shape}"
+        raise ValueError(f"dx and dy must have the same T (dx is dy shifted right); {said}")
+
+
+def check_choice(name: str, value: object, choices) -> str:
+    """One of the names in ``choices`` (a dict or a sequence of strings)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+    return value
 
 
 def check_fraction(name: str, value: object) -> float:
-    """A number in [0, 1)."""
+    """A number in [0, 1)."""  # NaN fails the second test
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number in [0, 1); got {value!r}")
-    if not 0.0 <= value < 1.0:  # also rejects NaN
+    if not 0.0 <= value < 1.0:
         raise ValueError(f"{name} must be in [0, 1); got {value}")
-    return float(value)
-
-
-def check_positive(name: str, value: object) -> float:
-    """A finite number > 0."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a finite number > 0; got {value!r}")
-    if not (math.isfinite(value) and value > 0):  # also rejects NaN
-        raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
     return float(value)

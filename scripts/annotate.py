@@ -45,13 +45,14 @@ BPTT = "../bptt.md"  # relative to docs/annotated/
 #: The order a learner should read the modules in; any others follow alphabetically.
 READING_ORDER = (
     "__init__",
+    "core",
+    "core.simple_rnn",
+    "core.seq2seq",
+    "core.adam",
+    "core.initializers",
     "data",
-    "layers",
     "model",
-    "losses",
-    "optimizers",
-    "training",
-    "initializers",
+    "layers",
     "gradcheck",
     "validation",
     "io",
@@ -270,7 +271,7 @@ def module_page(path: Path, nav: str) -> str:
     """One module as a two-column page."""
     source = path.read_text(encoding="utf-8")
     rows = [
-        f'<tr><td class="docs"><h1>numpy_seq2seq/{path.name}</h1></td><td class="code"></td></tr>'
+        f'<tr><td class="docs"><h1>numpy_seq2seq/{_rel(path)}</h1></td><td class="code"></td></tr>'
     ]
     for k, (prose, code) in enumerate(sections(source)):
         rows.append(
@@ -279,12 +280,22 @@ def module_page(path: Path, nav: str) -> str:
         )
     body = "<table>\n" + "\n".join(rows) + "\n</table>"
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
-    return _page(f"numpy_seq2seq/{path.name}", nav, body, digest)
+    return _page(f"numpy_seq2seq/{_rel(path)}", nav, body, digest)
+
+
+def page_name(path: Path, package: Path = PACKAGE) -> str:
+    """``core/simple_rnn.py`` -> ``core.simple_rnn``; ``core/__init__.py`` -> ``core``."""
+    parts = path.relative_to(package).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" and len(parts) > 1 else parts)
+
+
+def _rel(path: Path, package: Path = PACKAGE) -> str:
+    return path.relative_to(package).as_posix()
 
 
 def modules(package: Path = PACKAGE) -> list[Path]:
     """The package's modules in reading order."""
-    found = {p.stem: p for p in package.glob("*.py")}
+    found = {page_name(p, package): p for p in package.rglob("*.py")}
     ordered = [found.pop(name) for name in READING_ORDER if name in found]
     return ordered + [found[name] for name in sorted(found)]
 
@@ -302,15 +313,15 @@ def annotate(out_dir: Path, package: Path = PACKAGE) -> list[Path]:
     (out_dir / "style.css").write_text(stylesheet(), encoding="utf-8")
     paths = modules(package)
     nav = '<a href="index.html">index</a>' + "".join(
-        f'<a href="{p.stem}.html">{p.name}</a>' for p in paths
+        f'<a href="{page_name(p)}.html">{_rel(p)}</a>' for p in paths
     )
     written = []
     for path in paths:
-        page = out_dir / f"{path.stem}.html"
+        page = out_dir / f"{page_name(path)}.html"
         page.write_text(module_page(path, nav), encoding="utf-8")
         written.append(page)
     items = "".join(
-        f'<li><a href="{p.stem}.html">{p.name}</a> &mdash; {_inline(_first_line(p))}</li>'
+        f'<li><a href="{page_name(p)}.html">{_rel(p)}</a> &mdash; {_inline(_first_line(p))}</li>'
         for p in paths
     )
     intro = (

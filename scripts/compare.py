@@ -12,7 +12,7 @@ What it does:
    initial weights into a NumPy ``Seq2Seq``: one set of initial weights;
 2. trains both on the same batch order: NumPy with ``fit(shuffle=True,
    seed=S)``, Keras with ``train_on_batch`` replaying the same per-epoch
-   permutations (``numpy_seq2seq.training.epoch_orders``, ``reference_keras.replay_fit``);
+   permutations (``numpy_seq2seq.model.epoch_orders``, ``reference_keras.replay_fit``);
 3. prints a parity table -- the largest absolute difference of the windows,
    the trained weights, the loss and val_loss histories and the predictions
    from the seed's ``init_points`` -- each next to its tolerance with PASS or
@@ -45,14 +45,14 @@ import numpy as np
 
 import reference_keras
 from numpy_seq2seq import Seq2Seq
-from numpy_seq2seq.data import make_windows, sin_cos
+from numpy_seq2seq.cli import int_at_least
+from numpy_seq2seq.data import INIT_POINTS, make_windows, sin_cos
+from numpy_seq2seq.model import epoch_orders, split_windows
 from numpy_seq2seq.plotting import (
-    INIT_POINTS,
     plot_abs_diff,
     plot_history,
     plot_predictions,
 )
-from numpy_seq2seq.training import epoch_orders, split_windows
 
 BATCH_SIZE, VALIDATION_SPLIT, STEPS = 16, 0.2, 24  # the seed's fit() and NUM_STEPS
 
@@ -65,25 +65,11 @@ TOLERANCES = {
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="NumPy vs Keras on the seed task, side by side.")
-    p.add_argument("--epochs", type=_positive_int, default=80, help="default: 80 (the seed's)")
-    p.add_argument("--seed", type=_non_negative_int, default=0, help="weights and shuffling (0)")
+    p.add_argument("--epochs", type=int_at_least(1), default=80, help="default: 80 (the seed's)")
+    p.add_argument("--seed", type=int_at_least(0), default=0, help="weights and shuffling (0)")
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     p.add_argument("--out", type=Path, default=Path("out/compare"), help="default: out/compare")
     return p.parse_args(argv)
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1; got {value}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0; got {value}")
-    return value
 
 
 def max_abs_diff(a, b) -> float:

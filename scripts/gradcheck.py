@@ -29,9 +29,10 @@ from pathlib import Path
 import numpy as np
 
 from numpy_seq2seq import Seq2Seq
+from numpy_seq2seq.cli import int_at_least
+from numpy_seq2seq.core.seq2seq import mse
 from numpy_seq2seq.data import make_windows, sin_cos
 from numpy_seq2seq.gradcheck import RESOLUTION, check_model
-from numpy_seq2seq.losses import mse
 
 #: Largest relative error that passes.  In float64 a correct gradient agrees
 #: with central differences to ~1e-9 (see numpy_seq2seq.gradcheck); a wrong
@@ -39,20 +40,6 @@ from numpy_seq2seq.losses import mse
 #: errors of order 1e-2 to 1.  float32 central differences resolve only a few
 #: digits, so there the check is coarse.
 THRESHOLDS = {"float64": 1e-7, "float32": 1e-2}
-
-
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1; got {value}")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0; got {value}")
-    return value
 
 
 def positive_float(text: str) -> float:
@@ -64,18 +51,18 @@ def positive_float(text: str) -> float:
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--hidden", type=positive_int, default=10, help="state size H (10)")
-    p.add_argument("--steps", type=positive_int, default=24, help="time steps T (24)")
-    p.add_argument("--batch", type=positive_int, default=16, help="windows N (16)")
-    p.add_argument("--tokens", type=positive_int, default=1, help="features per step (1)")
+    p.add_argument("--hidden", type=int_at_least(1), default=10, help="state size H (10)")
+    p.add_argument("--steps", type=int_at_least(1), default=24, help="time steps T (24)")
+    p.add_argument("--batch", type=int_at_least(1), default=16, help="windows N (16)")
+    p.add_argument("--tokens", type=int_at_least(1), default=1, help="features per step (1)")
     p.add_argument("--dtype", choices=("float64", "float32"), default="float64")
     p.add_argument(
-        "--seed", type=non_negative_int, default=0, help="seeds the weights and the data (0)"
+        "--seed", type=int_at_least(0), default=0, help="seeds the weights and the data (0)"
     )
     p.add_argument("--eps", type=positive_float, default=None, help="finite-difference step")
     p.add_argument("--plot", type=Path, default=None, metavar="DIR", help="write the figure here")
     p.add_argument(
-        "--train-epochs", type=positive_int, default=80, help="training for the figure (80)"
+        "--train-epochs", type=int_at_least(1), default=80, help="training for the figure (80)"
     )
     args = p.parse_args(argv)
     if args.plot is not None and args.steps > 98:
@@ -101,7 +88,7 @@ def gradient_table(args) -> bool:
     )
     print(f"{'weight':<26}{'shape':>9}{'|analytic|':>13}{'|numerical|':>13}{'rel. error':>12}")
     ok = True
-    for row, shape in zip(rows, model.weight_shapes()):
+    for row, shape in zip(rows, (p.shape for p in model.params)):
         passed = row.passed(limit)
         ok &= passed
         print(
@@ -118,18 +105,15 @@ def gradient_table(args) -> bool:
 def state_gradient_norms(model: Seq2Seq, ex, dx, dy) -> tuple[np.ndarray, np.ndarray]:
     """‖∂L/∂h_t‖ (over all windows and units) for each encoder and decoder state.
 
-    The same backward pieces as ``Seq2Seq.loss_and_grads``, with each RNN's
-    ``dh_out`` buffer collecting the total gradient on h_t (eq. (8)).
-    Returns ``(enc (T,), dec (T,))``; ``enc[-1]`` is the gradient on the context.
+    One ``loss_and_grads``; each RNN's backward records ``dh`` (N, T, H), the
+    total gradient on every h_t, eq. (8).  Returns ``(enc (T,), dec (T,))``;
+    ``enc[-1]`` is the gradient on the context.
     """
-    y = model.forward(ex, dx)  # leaves each layer's forward cache
-    _, d_y = mse(y, dy.astype(model.dtype))  # eqs. (5), (6)
-    d_hs = model.d_output.backward(d_y)  # eq. (7)
-    dec = np.empty(d_hs.shape, dtype=model.dtype)
-    _, d_context = model.d_rnn.backward(d_hs, dh_out=dec)  # eqs. (8)-(12)
-    enc = np.empty((ex.shape[0], ex.shape[1], model.hidden), dtype=model.dtype)
-    model.e_rnn.backward(None, dh_last=d_context, dh_out=enc)  # eq. (13)
-    return np.linalg.norm(enc, axis=(0, 2)), np.linalg.norm(dec, axis=(0, 2))
+    model.loss_and_grads(ex, dx, dy)
+    return (
+        np.linalg.norm(model.e_rnn.dh, axis=(0, 2)),
+        np.linalg.norm(model.d_rnn.dh, axis=(0, 2)),
+    )
 
 
 def gradient_flow(args) -> None:

@@ -22,8 +22,6 @@ TOL_F32_SEED_PRED = 2e-4  # float32 seed task: predictions at the four init_poin
 TOL_F32_ADAM_MANY = 1e-6  # weights after 200 Adam steps from bitwise-equal gradients
 TOL_F32_GRAD_REL = 1e-5  # float32 gradients vs GradientTape (float32 tanh differs by <= 2 ulp)
 
-INIT_POINTS = [0, 24, 49, 74]
-
 
 def max_abs(a, b) -> float:
     """Largest absolute difference of two arrays (or lists of arrays / floats)."""

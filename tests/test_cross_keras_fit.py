@@ -1,16 +1,20 @@
 """Cross-check: whole training runs, NumPy's ``fit`` against Keras's.
 
 * shuffle=False: NumPy's ``m.fit`` against ``model_train.fit(shuffle=False)``;
-* shuffled: NumPy's per-epoch orders (``numpy_seq2seq.training.epoch_orders``)
+* shuffled: NumPy's per-epoch orders (``numpy_seq2seq.model.epoch_orders``)
   replayed in Keras with ``reference_keras.replay_fit``;
 * the seed task itself (76 windows, batch 16, split 0.2, 80 epochs) in float64
   (to 1e-12) and float32 (loss histories to 2e-5, predictions to 2e-4).
 """
 
-import numpy as np
 import pytest
+
+# A missing TensorFlow skips this module; CI (NUMPY_SEQ2SEQ_REQUIRE_KERAS=1) turns
+# that skip into a failure (tests/conftest.py).
+tf = pytest.importorskip("tensorflow")
+
+import numpy as np
 from keras_helpers import (
-    INIT_POINTS,
     TOL_F32_SEED_LOSS,
     TOL_F32_SEED_PRED,
     TOL_F64,
@@ -22,7 +26,8 @@ from keras_helpers import (
 
 import reference_keras as rk
 from numpy_seq2seq import Seq2Seq
-from numpy_seq2seq.training import epoch_orders, split_windows
+from numpy_seq2seq.data import INIT_POINTS
+from numpy_seq2seq.model import epoch_orders, split_windows
 
 # 23 windows, split 0.3: floor(23 * 0.7) = 16 train (batches 5, 5, 5, 1: a partial
 # last batch) and 7 validate (Keras evaluates them in batches of 5 and 2).
@@ -91,7 +96,6 @@ def test_seed_task_float64(seed_data):
     The same initial weights that make the float32 run below drift (see
     docs/keras-mapping.md) agree here to 1e-12 after 80 epochs: the drift is
     float32 rounding, not a difference in the math."""
-    import tensorflow as tf
 
     _, _, ex, dx, dy = seed_data
     tf.keras.utils.set_random_seed(0)
@@ -104,8 +108,8 @@ def test_seed_task_float64(seed_data):
     for key in ("loss", "val_loss"):
         assert max_abs(h_keras.history[key], h_numpy.history[key]) <= TOL_F64, key
     assert max_abs(model_train.get_weights(), np_model.get_weights()) <= TOL_F64
-    p_keras = rk.predict(model_pred_e, pred_d_model, ex[INIT_POINTS])
-    assert max_abs(p_keras, np_model.predict(ex[INIT_POINTS])) <= TOL_F64
+    p_keras = rk.predict(model_pred_e, pred_d_model, ex[list(INIT_POINTS)])
+    assert max_abs(p_keras, np_model.predict(ex[list(INIT_POINTS)])) <= TOL_F64
     assert h_numpy.history["loss"][-1] < 0.05  # and it learned the task
 
 
@@ -127,8 +131,8 @@ def test_seed_task_float32(seed_data):
     for key in ("loss", "val_loss"):
         assert len(h_keras.history[key]) == 80
         assert max_abs(h_keras.history[key], h_numpy.history[key]) <= TOL_F32_SEED_LOSS, key
-    p_keras = rk.predict(model_pred_e, pred_d_model, ex[INIT_POINTS])
-    p_numpy = np_model.predict(ex[INIT_POINTS])
+    p_keras = rk.predict(model_pred_e, pred_d_model, ex[list(INIT_POINTS)])
+    p_numpy = np_model.predict(ex[list(INIT_POINTS)])
     assert max_abs(p_keras, p_numpy) <= TOL_F32_SEED_PRED
     # a real run: the loss fell from about 0.5 to below 0.05
     assert h_numpy.history["loss"][0] > 0.1 and h_numpy.history["loss"][-1] < 0.05

@@ -7,6 +7,12 @@ short shuffled training run whose last batch is partial.  Building and tracing
 Keras models is slow, so max_examples is small.
 """
 
+import pytest
+
+# A missing TensorFlow skips this module; CI (NUMPY_SEQ2SEQ_REQUIRE_KERAS=1) turns
+# that skip into a failure (tests/conftest.py).
+tf = pytest.importorskip("tensorflow")
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,7 +28,7 @@ from keras_helpers import (
 
 import reference_keras as rk
 from numpy_seq2seq.gradcheck import relative_error
-from numpy_seq2seq.training import epoch_orders, split_windows
+from numpy_seq2seq.model import epoch_orders, split_windows
 
 
 @st.composite

@@ -145,28 +145,58 @@ def test_numpy_raise_mode_is_also_a_divergence_error(windows):
         assert np.array_equal(a, b)
 
 
-def test_an_interrupt_inside_the_update_leaves_no_half_updated_weights(windows):
-    """Ctrl-C between two weights' updates: fit restores the batch's starting state."""
+def _one_batch_fit(model, windows, optimizer):
+    """One update from all 24 windows, in order."""
     ex, dx, dy = windows
-    model = Seq2Seq(seed=0)
-    opt = Adam()
-    model.fit([ex, dx], dy, batch_size=8, epochs=1, validation_split=0, optimizer=opt)
+    model.fit([ex, dx], dy, batch_size=24, epochs=1, validation_split=0, shuffle=False,
+              optimizer=optimizer)  # fmt: skip
+
+
+def test_an_interrupt_while_adam_computes_changes_nothing(windows):
+    """Ctrl-C inside Adam's update: nothing has been written yet, so nothing changed."""
+    model, opt = Seq2Seq(seed=0), Adam()
+    _one_batch_fit(model, windows, opt)
     before = model.get_weights(), _moments(opt), opt.iterations
-    real_apply = opt.apply
 
-    changed = []
+    def interrupted(params, grads):
+        raise KeyboardInterrupt
 
-    def apply_then_interrupt(params, grads):
-        real_apply(params, grads)  # weights, moments and step count change...
-        changed.append(not np.array_equal(params[0], before[0][0]))
-        raise KeyboardInterrupt  # ...and the user presses Ctrl-C before fit sees it
-
-    opt.apply = apply_then_interrupt
+    opt.update = interrupted
     with pytest.raises(KeyboardInterrupt):
-        model.fit([ex, dx], dy, batch_size=8, epochs=1, validation_split=0)
-    assert changed == [True]
+        _one_batch_fit(model, windows, opt)
     for a, b in zip(model.get_weights(), before[0]):
         assert np.array_equal(a, b)
     for a, b in zip(_moments(opt), before[1]):
         assert np.array_equal(a, b)
     assert opt.iterations == before[2]
+
+
+@pytest.mark.parametrize("written", [0, 1, 4, 7])
+def test_an_interrupt_between_two_weights_writes_leaves_no_half_updated_weights(windows, written):
+    """Ctrl-C after some weights of a step are written: fit finishes writing the step
+    before the interrupt goes on, so the model holds the whole step, as if uninterrupted."""
+    model, opt = Seq2Seq(seed=0), Adam()
+    reference, ref_opt = Seq2Seq(seed=0), Adam()
+    for m, o in ((model, opt), (reference, ref_opt)):
+        _one_batch_fit(m, windows, o)
+    _one_batch_fit(reference, windows, ref_opt)  # the step the interrupted fit must finish
+    real_commit = opt.commit
+    calls = []
+
+    def commit_then_interrupt(params, step):
+        calls.append(written)
+        if len(calls) == 1:  # the first write stops after `written` weights
+            for p, new in zip(params[:written], step.params[:written]):
+                p[...] = new
+            raise KeyboardInterrupt
+        real_commit(params, step)
+
+    opt.commit = commit_then_interrupt
+    with pytest.raises(KeyboardInterrupt):
+        _one_batch_fit(model, windows, opt)
+    assert len(calls) == 2  # interrupted, then finished
+    for a, b in zip(model.get_weights(), reference.get_weights()):
+        assert np.array_equal(a, b)
+    for a, b in zip(_moments(opt), _moments(ref_opt)):
+        assert np.array_equal(a, b)
+    assert opt.iterations == ref_opt.iterations

@@ -9,8 +9,8 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "numpy_seq2seq"
 
 def test_importing_numpy_seq2seq_loads_neither_tensorflow_nor_matplotlib():
     code = (
-        "import sys, numpy_seq2seq, numpy_seq2seq.data, numpy_seq2seq.training, "
-        "numpy_seq2seq.io, numpy_seq2seq.gradcheck\n"
+        "import sys, numpy_seq2seq, numpy_seq2seq.data, numpy_seq2seq.model, "
+        "numpy_seq2seq.io, numpy_seq2seq.gradcheck, numpy_seq2seq.cli\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', "
         "'matplotlib', 'reference_keras')]\n"
         "assert not bad, bad"

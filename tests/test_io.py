@@ -46,6 +46,7 @@ def good_bytes(trained, tmp_path_factory):
 def entries(model) -> dict:
     """What ``save`` writes, built by hand from the documented layout."""
     out = {"format": np.array(FORMAT), "dtype": np.array(model.dtype.name)}
+    out["cell"] = np.array(model.cell)
     out.update(enc_tokens=np.array(model.enc_tokens), dec_tokens=np.array(model.dec_tokens))
     out["hidden"] = np.array(model.hidden)
     out.update(zip(KEYS, model.get_weights()))
@@ -90,9 +91,16 @@ def test_the_file_holds_format_configuration_and_weights(trained, tmp_path):
         stored = {k: f[k] for k in f.files}
     expected = entries(trained)
     assert set(stored) == set(expected)
-    assert str(stored["format"]) == "numpy-seq2seq/1"
+    assert str(stored["format"]) == "numpy-seq2seq/2"
     for k, v in expected.items():
         assert stored[k].dtype == v.dtype and np.array_equal(stored[k], v), k
+
+
+def test_a_format_1_file_from_version_0_1_still_loads(trained, data, tmp_path):
+    """numpy-seq2seq 0.1 wrote format 1: the same entries without ``cell`` (SimpleRNN only)."""
+    path = tmp_path / "old.npz"
+    _write_npz(path, **_modified(trained, cell=None, format=np.array("numpy-seq2seq/1")))
+    assert_same_model(Seq2Seq.load(path), trained, data[0])
 
 
 def test_a_compressed_copy_of_the_entries_loads_too(trained, data, tmp_path):
@@ -229,11 +237,19 @@ BAD_FILES = {
         ["missing d_output/bias"],
     ),
     "a newer format": (
-        lambda m: _modified(m, format=np.array("numpy-seq2seq/2")),
-        ["format must be 'numpy-seq2seq/1'", "numpy-seq2seq/2"],
+        lambda m: _modified(m, format=np.array("numpy-seq2seq/3")),
+        ["format must be 'numpy-seq2seq/2'", "numpy-seq2seq/3"],
+    ),
+    "format 1 with a cell entry": (
+        lambda m: _modified(m, format=np.array("numpy-seq2seq/1")),
+        ["format must be 'numpy-seq2seq/2'", "numpy-seq2seq/1"],
+    ),
+    "an unknown cell": (
+        lambda m: _modified(m, cell=np.array("transformer")),
+        ["cell must be one of 'simple_rnn'", "transformer"],
     ),
     "format as bytes": (
-        lambda m: _modified(m, format=np.array(b"numpy-seq2seq/1")),
+        lambda m: _modified(m, format=np.array(b"numpy-seq2seq/2")),
         ["format must be"],
     ),
     "hidden that does not fit the weights": (
@@ -317,7 +333,7 @@ def test_a_zip_of_junk_and_a_zip_of_raw_entries(trained, tmp_path):
     with zipfile.ZipFile(raw, "w") as z:
         for k in entries(trained):
             z.writestr(k, b"0")
-    with pytest.raises(ValueError, match="entries are not those of numpy-seq2seq/1"):
+    with pytest.raises(ValueError, match="entries are not those of numpy-seq2seq/"):
         Seq2Seq.load(raw)
 
 

@@ -101,15 +101,6 @@ def test_dense_gradients_match_central_differences():
     assert relative_error(dhs, numerical_gradient(loss, hs)) < TOL
 
 
-def test_dense_call_equals_forward_without_a_cache():
-    rng = np.random.default_rng(4)
-    dense = Dense(rng.normal(size=(3, 1)), rng.normal(size=1))
-    h = rng.normal(size=(5, 3))
-    y = dense(h)
-    assert dense.cache is None
-    np.testing.assert_array_equal(y, dense.forward(h[:, None])[:, 0])
-
-
 @pytest.mark.parametrize("with_last", [False, True])
 def test_backward_never_mutates_its_inputs(with_last):
     rng = np.random.default_rng(5)

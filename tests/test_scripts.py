@@ -18,8 +18,8 @@ import pytest
 from figure_checks import assert_nonblank_png
 
 from numpy_seq2seq import Seq2Seq
+from numpy_seq2seq.core.seq2seq import mse
 from numpy_seq2seq.gradcheck import numerical_gradient
-from numpy_seq2seq.losses import mse
 from numpy_seq2seq.model import WEIGHT_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,8 +131,9 @@ def test_gradcheck_exits_nonzero_on_a_failing_row():
     assert "FAIL" in run.stdout
 
 
-def test_dh_out_is_the_gradient_on_each_decoder_state():
-    """The gradient-flow figure plots SimpleRNN.backward's dh_out; check it numerically.
+def test_recorded_dh_is_the_gradient_on_each_decoder_state():
+    """The gradient-flow figure plots what SimpleRNN.backward records in ``dh``;
+    check it numerically.
 
     For a decoder state h_t, the loss depends on h_t through the output at
     step t and through the steps after it; recompute both from a nudged h_t.
@@ -140,24 +141,26 @@ def test_dh_out_is_the_gradient_on_each_decoder_state():
     rng = np.random.default_rng(5)
     m = Seq2Seq(1, 1, hidden=3, dtype="float64", seed=2)
     ex, dx, dy = (rng.standard_normal((2, 5, 1)) for _ in range(3))
-    # The model's forward pass, layer by layer, keeping the decoder states hs (N, T, H).
-    hs = m.d_rnn.forward(dx, h0=m.e_rnn.forward(ex)[:, -1]).copy()
-    y = m.d_output.forward(hs)
-    _, d_y = mse(y, dy)
-    dec = np.empty_like(hs)
-    _, d_context = m.d_rnn.backward(m.d_output.backward(d_y), dh_out=dec)
-    enc = np.empty((2, 5, 3))
-    m.e_rnn.backward(None, dh_last=d_context, dh_out=enc)
-    np.testing.assert_array_equal(enc[:, -1], d_context)
+    y = m.forward(ex, dx)
+    hs = m.d_rnn.forward(dx, h0=m.encode(ex))  # the decoder states h_1..h_T, (N, T, H)
+    m.loss_and_grads(ex, dx, dy)  # the model's own backward records dh in each RNN
+    dec, enc = m.d_rnn.dh, m.e_rnn.dh
+    context = m.encode(ex)
+
+    def loss_from_context():
+        return mse(m.d_output.forward(m.d_rnn.forward(dx, h0=context)), dy)[0]
+
+    d_context = numerical_gradient(loss_from_context, context)
+    np.testing.assert_allclose(enc[:, -1], d_context, rtol=1e-7, atol=1e-12)
 
     for t in (0, 2, 4):
         h_t = hs[:, t].copy()
 
         def loss(t=t, h_t=h_t):
             out = y.copy()
-            out[:, t] = m.d_output(h_t)
+            out[:, t] = m.d_output.forward(h_t[:, None])[:, 0]
             if t + 1 < hs.shape[1]:
-                out[:, t + 1 :] = m.d_output(m.d_rnn.forward(dx[:, t + 1 :], h0=h_t))
+                out[:, t + 1 :] = m.d_output.forward(m.d_rnn.forward(dx[:, t + 1 :], h0=h_t))
             return mse(out, dy)[0]
 
         np.testing.assert_allclose(dec[:, t], numerical_gradient(loss, h_t), rtol=1e-7, atol=1e-12)
