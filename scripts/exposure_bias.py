@@ -94,7 +94,7 @@ def compute(seeds: tuple[int, ...] = SPREAD_SEEDS, epochs: int = EPOCHS) -> dict
     if DOCS_SEED not in seeds:
         raise ValueError(f"seeds must include the docs' seed {DOCS_SEED}; got {seeds}")
     task = seed_task()
-    models = train_many(task, seeds, epochs, label="exposure_bias")
+    models = train_many(seeds, epochs, label="exposure_bias")
     truth = task.dy[..., 0]
     by_step: dict[str, list[np.ndarray]] = {}
     numbers = {}

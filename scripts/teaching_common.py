@@ -8,6 +8,7 @@ here is the one ``python -m numpy_seq2seq train --seed S`` trains: float32
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from collections.abc import Iterable
@@ -51,8 +52,15 @@ def untrained_model(seed: int) -> Seq2Seq:
     return Seq2Seq(enc_tokens=1, dec_tokens=1, hidden=10, seed=seed)
 
 
-def trained_model(task: Task, seed: int, epochs: int = EPOCHS) -> tuple[Seq2Seq, float]:
-    """Train as the CLI does; returns the model and its last epoch's training loss."""
+@functools.lru_cache(maxsize=64)
+def trained_model(seed: int, epochs: int = EPOCHS) -> tuple[Seq2Seq, float]:
+    """Train as the CLI does; returns the model and its last epoch's training loss.
+
+    Cached per (seed, epochs), so that the exposure-bias and the vanishing figures (and
+    their tests) share one training run per seed.  Callers only read the weights: the
+    forward and backward passes they run leave them unchanged.
+    """
+    task = seed_task()
     model = untrained_model(seed)
     history = model.fit(
         [task.ex, task.dx],
@@ -66,16 +74,16 @@ def trained_model(task: Task, seed: int, epochs: int = EPOCHS) -> tuple[Seq2Seq,
 
 
 def train_many(
-    task: Task, seeds: Iterable[int], epochs: int = EPOCHS, label: str = "teaching"
+    seeds: Iterable[int], epochs: int = EPOCHS, label: str = "teaching"
 ) -> dict[int, tuple[Seq2Seq, float]]:
     """``trained_model`` for each seed, printing one progress line per seed (about 0.5 s each)."""
     seeds = list(seeds)
     models = {}
     start = time.perf_counter()
     for k, seed in enumerate(seeds, 1):
-        models[seed] = trained_model(task, seed, epochs)
+        models[seed] = trained_model(seed, epochs)
         print(
-            f"{label}: trained seed {seed} ({k}/{len(seeds)}, {epochs} epochs, "
+            f"{label}: seed {seed} trained ({k}/{len(seeds)}, {epochs} epochs, "
             f"{time.perf_counter() - start:.1f} s so far)",
             file=sys.stderr,
             flush=True,

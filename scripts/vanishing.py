@@ -49,11 +49,6 @@ from scripts.teaching_common import (
     untrained_model,
 )
 
-try:  # the loss's module before and after the core rewrite (``docs/bptt.md`` eq. (5))
-    from numpy_seq2seq.losses import mse
-except ImportError:  # pragma: no cover - depends on the package version
-    from numpy_seq2seq.core.seq2seq import mse
-
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -85,19 +80,12 @@ def jacobian_product_norms(recurrent: np.ndarray, hs: np.ndarray) -> np.ndarray:
 def context_gradient_ratio(model: Seq2Seq, task: Task) -> float:
     """‖∂L/∂h^e_1‖ / ‖∂L/∂c‖ over all windows and units: what ``gradient_flow.png`` shows.
 
-    The context's gradient comes from the package's own backward (``d_output`` then
-    ``d_rnn``, eq. (13)); it is then carried back through the encoder by eqs. (9)-(10).
+    One ``loss_and_grads`` on all windows; the encoder's backward records ``dh``, the
+    total gradient on every state (eq. (8)), whose last step is the context's, eq. (13).
     """
-    y = model.forward(task.ex, task.dx)
-    _, d_y = mse(y, task.dy.astype(model.dtype))  # eq. (6)
-    d_hs = model.d_output.backward(d_y)  # eq. (7)
-    _, d_context = model.d_rnn.backward(d_hs)  # eqs. (8)-(12): dc = dh^d_0
-    recurrent = model.get_weights()[1].astype(np.float64)
-    hs = encoder_states(model, task)
-    dh = d_context.astype(np.float64)
-    for t in range(hs.shape[1] - 1, 0, -1):  # from h^e_T back to h^e_1
-        dh = (dh * (1.0 - hs[:, t] ** 2)) @ recurrent.T  # eqs. (9), (10)
-    return float(np.linalg.norm(dh) / np.linalg.norm(d_context))
+    model.loss_and_grads(task.ex, task.dx, task.dy)
+    dh = model.e_rnn.dh.astype(np.float64)  # (N, T, H)
+    return float(np.linalg.norm(dh[:, 0]) / np.linalg.norm(dh[:, -1]))
 
 
 def model_numbers(model: Seq2Seq, task: Task) -> dict[str, object]:
@@ -123,7 +111,7 @@ def compute(seeds: tuple[int, ...] = SPREAD_SEEDS, epochs: int = EPOCHS) -> dict
         raise ValueError(f"seeds must include the docs' seed {DOCS_SEED}; got {seeds}")
     task = seed_task()
     before = {s: model_numbers(untrained_model(s), task) for s in seeds}
-    models = train_many(task, seeds, epochs, label="vanishing")
+    models = train_many(seeds, epochs, label="vanishing")
     after = {s: model_numbers(models[s][0], task) for s in seeds}
     scalars = ("mean tanh'", "jacobian decay", "per-step factor", "gradient decay")
     result: dict[str, object] = {"seeds": tuple(seeds), "epochs": epochs, "T": task.ex.shape[1]}

@@ -38,12 +38,8 @@ from pathlib import Path
 import numpy as np
 
 from numpy_seq2seq import Seq2Seq
+from numpy_seq2seq.core.seq2seq import mse  # Keras's MSE, eqs. (5)-(6)
 from numpy_seq2seq.layers import Dense, SimpleRNN
-
-try:  # the loss's module before and after the core rewrite (``docs/bptt.md`` eq. (5))
-    from numpy_seq2seq.losses import mse
-except ImportError:  # pragma: no cover - depends on the package version
-    from numpy_seq2seq.core.seq2seq import mse
 
 #: Round numbers, easy to follow with a calculator.  Keras's shapes:
 #: kernel (1, 1), recurrent_kernel (1, 1), bias (1,) for each RNN; Dense (1, 1), (1,).
@@ -178,6 +174,8 @@ def compute() -> Example:
     model = Seq2Seq(enc_tokens=1, dec_tokens=1, hidden=1, dtype="float64", seed=0)
     model.set_weights(w)
     loss_model, grads_model = model.loss_and_grads(ex, dx, dy)
+    # The total gradient on every state, eq. (8), as each RNN's backward records it: (1, 2, 1).
+    dh_dec, dh_enc = model.d_rnn.dh.copy(), model.e_rnn.dh.copy()
 
     # -- forward, with the package's layers -------------------------------------------
     hs_e = model.e_rnn.forward(ex)  # eqs. (1), (2)
@@ -249,7 +247,7 @@ def compute() -> Example:
     enc1.forward(ex[:, 0:1], h0=np.zeros((1, 1)))
     enc1.backward(zeros, dh_last=np.array([[dhe1]]))
     dze1 = float(enc1.grads[2][0])
-    dh1 = up1 + right1  # eq. (8), the sum the RNN's backward forms inside its loop
+    dh1 = float(dh_dec[0, 0, 0])  # eq. (8): the package's sum of the two paths
 
     def fd(name: str) -> float:
         return central_difference(lambda e: nudged_loss(w, {name: e}))
@@ -275,7 +273,7 @@ def compute() -> Example:
         Row(
             "$\\mathrm{d}h_2 = \\mathrm{d}h^{\\uparrow}_2$",
             f"$\\mathrm{{d}}y_2 V = {f(dy2)} \\cdot {f(v)}$",
-            up2,
+            float(dh_dec[0, 1, 0]),
             dy2 * v,
             "7, 8",
             fd("h_2"),
@@ -325,7 +323,7 @@ def compute() -> Example:
         Row(
             "$\\mathrm{d}c = \\mathrm{d}h^e_2$",
             f"$\\mathrm{{d}}z_1 U_d = {f(dz1)} \\cdot {f(ud)}$",
-            dc,
+            float(dh_enc[0, 1, 0]),
             dz1 * ud,
             "10, 13",
             fd("c"),
@@ -341,7 +339,7 @@ def compute() -> Example:
         Row(
             "$\\mathrm{d}h^e_1$",
             f"$\\mathrm{{d}}z^e_2 U_e = {f(dze2)} \\cdot {f(ue)}$",
-            dhe1,
+            float(dh_enc[0, 0, 0]),
             dze2 * ue,
             "10, 13",
             fd("h^e_1"),
@@ -458,10 +456,15 @@ TEXT = {
         "backward": "Backward pass",
         "backward_note": (
             "From the loss back to the encoder's first step, in the order the code runs. The "
-            "package's values come from `mse` ($\\mathrm{{d}}y$), `d_output.backward` "
-            "($\\mathrm{{d}}h^{{\\uparrow}}$) and `SimpleRNN.backward` run on one step at a time "
-            "with the model's weights (its returned `dh0` is the gradient sent to the previous "
-            "state, its bias gradient is that step's $\\mathrm{{d}}z_t$)."
+            "package's values come from `mse` ($\\mathrm{{d}}y$) and `d_output.backward` "
+            "($\\mathrm{{d}}h^{{\\uparrow}}$); the total gradient on each state "
+            "($\\mathrm{{d}}h_2$, $\\mathrm{{d}}h_1$, $\\mathrm{{d}}c$, "
+            "$\\mathrm{{d}}h^e_1$) is the "
+            "`dh` that each `SimpleRNN.backward` records during `Seq2Seq.loss_and_grads`; and "
+            "$\\mathrm{{d}}h^{{\\rightarrow}}_1$ and each $\\mathrm{{d}}z_t$ come from "
+            "`SimpleRNN.backward` run on one step at a time with the model's weights (its "
+            "returned `dh0` is the gradient sent to the previous state, its bias gradient is "
+            "that step's $\\mathrm{{d}}z_t$)."
         ),
         "bhead": ("| gradient | formula, numbers put in | eq. | package | central difference |"),
         "paths": "The two paths into $h_1$",
@@ -542,10 +545,13 @@ TEXT = {
         "backward": "逆伝播",
         "backward_note": (
             "損失からエンコーダの最初のステップまで、コードが実行する順に並べています。"
-            "パッケージの値は `mse`（$\\mathrm{{d}}y$）、`d_output.backward`"
-            "（$\\mathrm{{d}}h^{{\\uparrow}}$）、そしてモデルの重みで 1 ステップずつ実行した "
-            "`SimpleRNN.backward` から取っています（返り値の `dh0` が前の状態へ送られる勾配、"
-            "バイアスの勾配がそのステップの $\\mathrm{{d}}z_t$ です）。"
+            "パッケージの値は `mse`（$\\mathrm{{d}}y$）と `d_output.backward`"
+            "（$\\mathrm{{d}}h^{{\\uparrow}}$）から取っています。各状態の上の勾配の合計"
+            "（$\\mathrm{{d}}h_2$、$\\mathrm{{d}}h_1$、$\\mathrm{{d}}c$、$\\mathrm{{d}}h^e_1$）は、"
+            "`Seq2Seq.loss_and_grads` の中で各 `SimpleRNN.backward` が記録する `dh` です。"
+            "$\\mathrm{{d}}h^{{\\rightarrow}}_1$ と各 $\\mathrm{{d}}z_t$ は、モデルの重みで "
+            "1 ステップずつ実行した `SimpleRNN.backward` から取っています（返り値の `dh0` が"
+            "前の状態へ送られる勾配、バイアスの勾配がそのステップの $\\mathrm{{d}}z_t$ です）。"
         ),
         "bhead": "| 勾配 | 式（数値を代入） | 式番号 | パッケージ | 中心差分 |",
         "paths": "$h_1$ に入る 2 つの経路",
