@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 from scripts import site_build, site_numbers, site_walkthrough
+from scripts.teaching_figures import build as build_teaching
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 0
@@ -126,6 +127,8 @@ def main(argv: list[str] | None = None) -> None:
     if not args.quick:
         if not args.skip_figures:
             figures = build_figures(args.epochs, args.figures, args.scratch)
+            # issue 13's figures and the worked example's pages (docs/worked_example.md, ja/)
+            figures += build_teaching(args.figures, docs=args.figures.parent, epochs=args.epochs)
             print(f"build_docs: {len(figures)} figures in {args.figures}", flush=True)
         texts = site_numbers.regenerate(ROOT, write=True)
     else:

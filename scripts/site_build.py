@@ -49,6 +49,19 @@ MARKDOWN_PAGES = (
     Page("docs/ja/tutorial.md", "ja/tutorial.html", "チュートリアル", "ja", other="tutorial.html"),
     Page("docs/bptt.md", "bptt.html", "Derivation", other="ja/bptt.html"),
     Page("docs/ja/bptt.md", "ja/bptt.html", "導出（日本語）", "ja", other="bptt.html"),
+    Page(
+        "docs/worked_example.md",
+        "worked_example.html",
+        "Worked example",
+        other="ja/worked_example.html",
+    ),
+    Page(
+        "docs/ja/worked_example.md",
+        "ja/worked_example.html",
+        "計算例",
+        "ja",
+        other="worked_example.html",
+    ),
     Page("docs/keras-mapping.md", "keras-mapping.html", "Keras map"),
     Page("docs/performance.md", "performance.html", "Performance"),
 )
@@ -60,6 +73,7 @@ NAV = (
     ("ja/tutorial.html", "チュートリアル"),
     ("bptt.html", "Derivation"),
     ("ja/bptt.html", "導出"),
+    ("worked_example.html", "Worked example"),
     (CODE_INDEX, "Annotated code"),
     ("walkthrough.html", "Walkthrough"),
     ("keras-mapping.html", "Keras map"),

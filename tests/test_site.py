@@ -260,10 +260,11 @@ def test_japanese_pages_render_japanese(visited):
         .split(",")
     )
     ja_pages = [name for name, info in visited.items() if info["lang"] == "ja"]
-    assert sorted(ja_pages) == ["ja/bptt.html", "ja/tutorial.html"]
+    assert {"ja/bptt.html", "ja/tutorial.html"} <= set(ja_pages)
+    assert all(name.startswith("ja/") for name in ja_pages)
     for name in ja_pages:
         info = visited[name]
-        assert len(CJK.findall(info["prose"])) > 1000, name
+        assert len(CJK.findall(info["prose"])) > 300, name
         assert CJK.search(info["title"]), info["title"]
         assert info["fonts"] and set(info["fonts"]) <= ja_fonts, (name, info["fonts"])
 
