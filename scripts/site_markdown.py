@@ -38,6 +38,7 @@ EQ_REF = re.compile(
     r"(?:\b[Ee]qs?\.|\b[Ee]quations?(?: numbers?)?|式)\s*\(\d+\)(?:\s*(?:-|–|,|and|〜)\s*\(\d+\))*"
 )
 EQ_NUM = re.compile(r"\((\d+)\)")
+CJK = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
 
 
 def github_slug(text: str) -> str:
@@ -149,6 +150,7 @@ class Renderer:
             "math_block": self._math_block,
             "math_block_label": self._math_block,
             "text": self._text,
+            "softbreak": self._softbreak,
         }
         for name, method in rules.items():
             self.md.add_render_rule(name, _rule(method))
@@ -171,6 +173,13 @@ class Renderer:
             f'<a class="eqno" href="#eq-{n}" title="link to this equation">({n})</a>'
             f"{uses}</div>\n"
         )
+
+    def _softbreak(self, tokens, idx, options, env) -> str:
+        """A line break inside a paragraph is a space in English, and nothing between two
+        Japanese characters (Japanese is written without spaces)."""
+        before = tokens[idx - 1].content[-1:] if idx > 0 else ""
+        after = tokens[idx + 1].content[:1] if idx + 1 < len(tokens) else ""
+        return "" if CJK.match(before) or CJK.match(after) else "\n"
 
     def _text(self, tokens, idx, options, env) -> str:
         escaped = html.escape(tokens[idx].content, quote=False)
