@@ -137,7 +137,7 @@ EXERCISES = (
         "autoregressive predict",
         ((Seq2SeqNet, Seq2SeqNet.predict),),
         (
-            "Encode, then run the decoder one step at a time from the context and a zero "
+            "Eqs. (1)-(4), run free: encode, then run the decoder one step at a time from the context and a zero "
             "input: self.d_rnn.forward on a (N, 1, O) input with h0 = the state so far; carry "
             "self.d_rnn.state; feed each output y back as the next input. There is no true y "
             "at inference.",
@@ -150,7 +150,8 @@ EXERCISES = (
         "training the seed task with your own pieces",
         ((Seq2SeqNet, Seq2SeqNet.loss_and_grads),),
         (
-            "Forward with teacher forcing, the loss and its gradient, backward. Then the "
+            "Forward with teacher forcing (eqs. (1)-(4)), the loss and its gradient (eqs. "
+            "(5)-(6)), backward (eqs. (7)-(13)). Then the "
             "checker trains the seed's model with all your pieces (exercises 1-7 and this "
             "one) in numpy_seq2seq's own fit loop: 80 epochs, batch 16, val_loss < 0.02.",
         ),

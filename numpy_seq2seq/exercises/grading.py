@@ -74,7 +74,7 @@ def describe_exception(err: BaseException, what: str, workspace: Path, args: dic
     """One paragraph: who raised what, at which line of the learner's files, with the shapes."""
     if isinstance(err, NotImplementedError) and str(err).startswith("exercise"):
         return (
-            f"{what} is not written yet: {err} (it still raises NotImplementedError). "
+            f"{what} is not written yet: it still raises NotImplementedError. "
             "Replace the `raise` line with the body its docstring describes."
         )
     frames = [
