@@ -137,7 +137,8 @@ EXERCISES = (
         "autoregressive predict",
         ((Seq2SeqNet, Seq2SeqNet.predict),),
         (
-            "Eqs. (1)-(4), run free: encode, then run the decoder one step at a time from the context and a zero "
+            "Eqs. (1)-(4), run free: encode, then run the decoder one step at a time from "
+            "the context and a zero "
             "input: self.d_rnn.forward on a (N, 1, O) input with h0 = the state so far; carry "
             "self.d_rnn.state; feed each output y back as the next input. There is no true y "
             "at inference.",
