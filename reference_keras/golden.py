@@ -2,7 +2,7 @@
 
 ``python -m reference_keras golden`` writes it; ``numpy_seq2seq.exercises``
 ships it and grades a learner's functions against it without TensorFlow.  It
-holds, for one fixed problem (N=3 windows, T=5 steps, D=2 encoder features,
+holds, for one fixed problem (N=6 windows, T=5 steps, D=2 encoder features,
 H=4 hidden units, O=3 output features, so that every axis has its own size):
 
 * the inputs ``ex``, ``dx``, ``dy`` and the 8 weights (``weights/<layer>/<name>``);
@@ -32,7 +32,7 @@ from .inference import predict
 from .models import build_models, floatx
 
 #: The problem's sizes: windows, steps, encoder features, hidden units, output features.
-N, T, D, H, O = 3, 5, 2, 4, 3  # noqa: E741  (the symbols of docs/bptt.md)
+N, T, D, H, O = 6, 5, 2, 4, 3  # noqa: E741  (the symbols of docs/bptt.md)
 #: Adam steps recorded, and the free-running steps predicted (more than T on purpose).
 ADAM_STEPS, PREDICT_STEPS = 3, 7
 WEIGHT_KEYS = tuple(

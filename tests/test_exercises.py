@@ -177,10 +177,10 @@ def test_a_correct_but_differently_written_solution_passes(solved, tmp_path, cap
 @pytest.mark.parametrize(
     "new, expected",
     [
-        ("return np.tanh(a_t + h_prev @ U)[:, :2]", "has shape (3, 2); it must be (3, 4)"),
+        ("return np.tanh(a_t + h_prev @ U)[:, :2]", "has shape (6, 2); it must be (6, 4)"),
         ("return np.tanh(a_t + h_prev @ np.ones((5, 5)))", "raised ValueError at line"),
         ("return np.tanh(a_t + h_prev @ U", "syntax error at line"),
-        ("return [np.tanh(a_t + h_prev @ U)]", "must be a NumPy array of shape (3, 4)"),
+        ("return [np.tanh(a_t + h_prev @ U)]", "must be a NumPy array of shape (6, 4)"),
     ],
 )
 def test_code_that_raises_or_returns_the_wrong_shape_gets_a_paragraph(
