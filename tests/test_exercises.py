@@ -243,3 +243,19 @@ def test_skeletons_and_solutions_are_the_cores_functions(exercise, tmp_path):
         args = [None] * (len(inspect.signature(func).parameters))
         with pytest.raises(NotImplementedError, match=f"exercise {exercise.number}"):
             mine(*args)
+
+
+@pytest.mark.parametrize("doc", ["exercises.md", "ja/exercises.md"])
+def test_the_transcript_in_the_docs_is_what_the_checker_prints(
+    doc, solved, tmp_path, capsys, monkeypatch
+):
+    text = (Path(__file__).resolve().parents[1] / "docs" / doc).read_text(encoding="utf-8")
+    command = "$ python -m numpy_seq2seq.exercises check learner --only bptt\n"
+    start = text.index(command) + len(command)
+    expected = text[start : text.index("```", start)]
+    ws = plant(solved, tmp_path, "bptt", "dh = dhs[:, t] + dh_next", "dh = dhs[:, t]")
+    ws.rename(tmp_path / "learner")
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["check", "learner", "--only", "bptt"]) == 1
+    assert capsys.readouterr().out == expected
