@@ -259,3 +259,27 @@ def test_the_transcript_in_the_docs_is_what_the_checker_prints(
     capsys.readouterr()
     assert main(["check", "learner", "--only", "bptt"]) == 1
     assert capsys.readouterr().out == expected
+
+
+def test_float32_results_fail_and_are_told_why(solved, tmp_path, capsys):
+    ws = plant(
+        solved,
+        tmp_path,
+        "step",
+        "return np.tanh(a_t + h_prev @ U)",
+        "return np.tanh(a_t + h_prev @ U).astype(np.float32)",
+    )
+    rc, out = run_check(capsys, ws, "step")
+    assert rc == 1 and "is float32: the inputs are float64" in out, out
+
+
+def test_a_result_that_cannot_be_compared_gets_a_paragraph(solved, tmp_path, capsys):
+    ws = plant(
+        solved,
+        tmp_path,
+        "adam",
+        "return AdamStep(new, m, v, t)",
+        "return AdamStep(new, m, None, t)",
+    )
+    rc, out = run_check(capsys, ws, "adam")
+    assert rc == 1 and "Traceback" not in out and "(adam): FAIL" in out, out

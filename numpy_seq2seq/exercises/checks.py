@@ -633,14 +633,28 @@ def check_exercise(ctx: Context, exercise: Exercise) -> Result:
         funcs = load_functions(ctx, exercise)
         module = funcs.pop("__module__")
         got = harness(ctx, funcs)
+        rows = [compare(t, got[t], ref, kind) for t, ref, kind in references(ctx)]
     except Fault as fault:
         return Result(exercise, False, [], str(fault), [], [])
-    rows = [compare(t, got[t], ref, kind) for t, ref, kind in references(ctx)]
+    except Exception as err:  # what the learner returned broke a comparison: say so, briefly
+        return Result(
+            exercise,
+            False,
+            [],
+            f"The checker could not grade what your code "
+            f"returned ({type(err).__name__}: {err}); compare it with the docstring.",
+            [],
+            [],
+        )
     right = harness(ctx, {f.__name__: f for _, f in exercise.functions})
     rows += [compare(t, got[t], right[t], CORE) for t in got if t not in {r.tensor for r in rows}]
     passed = all(r.close for r in rows)
     mistakes = [] if passed else named_mistakes(ctx, exercise, got, right)
-    notes = []
+    notes = [
+        f"{t} is {np.asarray(v).dtype}: the inputs are float64, and so must be the result."
+        for t, v in got.items()
+        if np.asarray(v).dtype != np.float64
+    ]
     if exercise.name == "train" and passed:
         passed, notes = train_with_your_pieces(ctx, module)
     return Result(exercise, passed, rows, None, mistakes, notes)
