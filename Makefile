@@ -57,7 +57,9 @@ docs: $(DOCS_STAMP)
 # results in out/bench/, explained in docs/performance.md).  Never part of `make test`.
 # Some machines set OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for older OpenBLAS builds; they
 # slow the current one, so this command alone unsets both (the report names the kernel that ran).
+# It writes its tables into docs/performance.md and the README's speed line (--docs).
 # BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--quick --only seed,inference".
+BENCH_ARGS ?= --docs
 bench: $(STAMP)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) -m benchmarks.run $(BENCH_ARGS)
 

@@ -3,10 +3,10 @@
 No layers, no caches in objects, no argument checks, no divergence guard, no
 History: the forward pass, BPTT and Keras's Adam written straight through in
 one function, with every buffer that can be preallocated preallocated once
-per ``fit``.  It does the same arithmetic in the same order as
-``numpy_seq2seq`` (same matmuls, same reductions, same Adam expression), so
-its weights and losses match the real ``fit`` to the last bit, and the benchmark
-checks that.  Its time is what Python and NumPy allow on this machine; the
+per ``fit``.  It does the same arithmetic as ``numpy_seq2seq`` (the same
+matmuls and Adam expression; time-major buffers sum some reductions in another
+order), so its weights match the real ``fit``'s to float32 rounding, and the
+benchmark reports the difference.  Its time is what Python and NumPy allow on this machine; the
 real code's time divided by it is the price of readable layers and checks.
 
 This file is *not* a second implementation that anything uses: it exists

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from scripts.annotate import annotate
+from scripts.teaching_figures import build as build_teaching
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 0
@@ -113,6 +114,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"build_docs: {len(pages)} annotated pages in {args.annotated}", flush=True)
     if not args.annotate_only:
         figures = build_figures(args.epochs, args.figures, args.scratch)
+        # issue 13's figures and the worked example (docs= keeps a smoke run out of docs/)
+        figures += build_teaching(args.figures, docs=args.annotated.parent, epochs=args.epochs)
         print(f"build_docs: {len(figures)} figures in {args.figures}", flush=True)
 
 

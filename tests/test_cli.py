@@ -145,3 +145,27 @@ def test_usage_error_has_no_traceback(tmp_path):
     assert run.returncode == 2
     assert "argument MODEL: no model file" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_without_matplotlib_train_and_predict_finish_and_say_how_to_get_figures(tmp_path):
+    """NumPy alone (no ``plot`` extra): the model is trained, saved and used; the
+    figures are skipped with one line naming the extra, and there is no traceback."""
+    # sys.modules[name] = None is how Python spells "not installed": import raises
+    # ModuleNotFoundError and importlib.util.find_spec returns None.
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "from numpy_seq2seq.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    out = tmp_path / "out"
+    train = [sys.executable, "-c", code, "train", "--epochs", "2", "--seed", "0", "--out", str(out)]
+    run = subprocess.run(train, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "figures skipped: matplotlib is not installed" in run.stdout
+    assert "pip install 'numpy-seq2seq[plot]'" in run.stdout
+    assert (out / "model.npz").is_file() and not list(out.glob("*.png"))
+    predict = [sys.executable, "-c", code, "predict", str(out / "model.npz"), "--out", str(out)]
+    run = subprocess.run(predict, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "figures skipped" in run.stdout, run.stderr
+    assert not list(out.glob("*.png"))

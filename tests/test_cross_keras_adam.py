@@ -5,9 +5,14 @@ found (Keras's bias corrections use float32-rounded beta_1, beta_2 even for
 float64 variables) is pinned by ``test_keras_casts_python_betas_through_float32``.
 """
 
+import pytest
+
+# A missing TensorFlow skips this module; CI (NUMPY_SEQ2SEQ_REQUIRE_KERAS=1) turns
+# that skip into a failure (tests/conftest.py).
+tf = pytest.importorskip("tensorflow")
+
 import keras
 import numpy as np
-import pytest
 from keras_helpers import TOL_F32_ADAM_MANY, TOL_F64, max_abs
 
 import reference_keras as rk

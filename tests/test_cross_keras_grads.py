@@ -6,8 +6,13 @@ float64: the loss to 1e-12, every one of the 8 gradients to 1e-10 relative
 (``numpy_seq2seq.gradcheck.relative_error``, against the larger norm).
 """
 
-import numpy as np
 import pytest
+
+# A missing TensorFlow skips this module; CI (NUMPY_SEQ2SEQ_REQUIRE_KERAS=1) turns
+# that skip into a failure (tests/conftest.py).
+tf = pytest.importorskip("tensorflow")
+
+import numpy as np
 from keras_helpers import (
     TOL_F32_GRAD_REL,
     TOL_F64,

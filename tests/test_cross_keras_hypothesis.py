@@ -7,6 +7,12 @@ short shuffled training run whose last batch is partial.  Building and tracing
 Keras models is slow, so max_examples is small.
 """
 
+import pytest
+
+# A missing TensorFlow skips this module; CI (NUMPY_SEQ2SEQ_REQUIRE_KERAS=1) turns
+# that skip into a failure (tests/conftest.py).
+tf = pytest.importorskip("tensorflow")
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

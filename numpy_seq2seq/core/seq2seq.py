@@ -20,14 +20,15 @@ from .simple_rnn import SimpleRNN
 CELLS = {"simple_rnn": SimpleRNN}
 
 #: The Keras names of the weights, in ``model_train.get_weights()`` order.
-WEIGHT_NAMES = tuple(
-    (layer, name)
-    for layer, names in (
-        ("e_rnn", ("kernel", "recurrent_kernel", "bias")),
-        ("d_rnn", ("kernel", "recurrent_kernel", "bias")),
-        ("d_output", ("kernel", "bias")),
-    )
-    for name in names
+WEIGHT_NAMES = (
+    ("e_rnn", "kernel"),  # W_e
+    ("e_rnn", "recurrent_kernel"),  # U_e
+    ("e_rnn", "bias"),  # b_e
+    ("d_rnn", "kernel"),  # W_d
+    ("d_rnn", "recurrent_kernel"),  # U_d
+    ("d_rnn", "bias"),  # b_d
+    ("d_output", "kernel"),  # V
+    ("d_output", "bias"),  # b_o
 )
 
 
@@ -52,10 +53,10 @@ class Dense:
     def backward(self, dys: np.ndarray) -> np.ndarray:
         """dys : (N, T, O) -> dhs : (N, T, H); fills ``grads``, eq. (7)."""
         V, b_o = self.params
-        hs = self.cache
+        hs = self.cache  # dV sums h_t^T dy_t over every (window, step) row:
         self.grads[0][...] = hs.reshape(-1, hs.shape[-1]).T @ dys.reshape(-1, dys.shape[-1])
-        self.grads[1][...] = dys.sum(axis=(0, 1))
-        return dys @ V.T
+        self.grads[1][...] = dys.sum(axis=(0, 1))  # db_o sums dy_t
+        return dys @ V.T  # the gradient each h_t receives from above
 
 
 def mse(y: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
