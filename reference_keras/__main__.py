@@ -4,6 +4,9 @@ Builds the seed's models, trains them as the seed does
 (``fit([ex, dx], dy, batch_size=16, epochs=80, validation_split=0.2)``),
 runs the seed's ``predict`` from the four ``init_points`` and saves the
 seed's figures as PNGs.
+
+``python -m reference_keras golden [--out PATH]`` instead writes the
+exercises' golden file (``reference_keras/golden.py`` says what it holds).
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ INIT_POINTS = [0, 24, 49, 74]
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["golden"]:
+        return golden_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m reference_keras",
         description="Run the seed's Keras Seq2Seq exercise (sin -> cos) and save its figures.",
@@ -72,6 +78,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  window {i}: done", flush=True)
     pred_png = plot_predictions(x, seq_out, INIT_POINTS, outputs, 24, out / "predictions.png")
     print(f"Figures: {loss_png} and {pred_png}")
+    return 0
+
+
+def golden_main(argv: list[str]) -> int:
+    """``python -m reference_keras golden``: Keras's numbers for numpy_seq2seq's exercises."""
+    from . import golden
+
+    parser = argparse.ArgumentParser(
+        prog="python -m reference_keras golden",
+        description="Write the exercises' golden file: Keras's float64 values for a small model.",
+    )
+    parser.add_argument(
+        "--out", default=str(golden.default_path()), help="the .npz to write (default: %(default)s)"
+    )
+    args = parser.parse_args(argv)
+    print(f"Golden file: {golden.write(args.out)}")
     return 0
 
 

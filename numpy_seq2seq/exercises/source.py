@@ -1,0 +1,149 @@
+"""Workspaces written from the core's own source, and read back.
+
+``skeleton`` keeps a function's signature and docstring and replaces its body
+with a hint; ``solution`` keeps the whole function.  Both read the function
+with ``inspect``/``ast`` at the moment they run, so there is no second copy of
+any solution.  ``mutant`` makes a known mistake by editing that same source,
+so the checker can compute what the mistake would produce.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import importlib.util
+import inspect
+import os
+import textwrap
+import types
+from collections.abc import Callable
+from pathlib import Path
+
+from .catalog import EXERCISES, Exercise
+
+WRAP = 92
+
+
+def _parsed(func: Callable) -> tuple[list[str], ast.FunctionDef]:
+    """The function's source, dedented to module level, as lines, and its ast node."""
+    text = textwrap.dedent(inspect.getsource(func))
+    node = ast.parse(text).body[0]
+    if not isinstance(node, ast.FunctionDef) or not ast.get_docstring(node):
+        raise ValueError(f"{func.__qualname__} must be a function with a docstring")
+    return text.splitlines(), node
+
+
+def _imports(func: Callable, node: ast.FunctionDef) -> list[str]:
+    """The import lines the function's body needs: the names of its module it reads."""
+    module = inspect.getmodule(func)
+    assigned = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+    lines = set()
+    for n in ast.walk(node):
+        if not (isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)):
+            continue
+        if n.id in assigned or hasattr(builtins, n.id) or n.id not in vars(module):
+            continue
+        value = vars(module)[n.id]
+        if isinstance(value, types.ModuleType):
+            alias = "" if value.__name__ == n.id else f" as {n.id}"
+            lines.add(f"import {value.__name__}{alias}")
+        else:
+            lines.add(f"from {getattr(value, '__module__', module.__name__)} import {n.id}")
+    return sorted(lines, key=lambda s: (not s.startswith("import"), s))
+
+
+def _comment(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(
+        text,
+        WRAP - len(indent),
+        initial_indent=f"{indent}# Hint: ",
+        subsequent_indent=f"{indent}#   ",
+    )
+
+
+def skeleton(func: Callable, hint: str, exercise: Exercise) -> str:
+    """The function with its body replaced by ``hint`` and a ``raise NotImplementedError``."""
+    lines, node = _parsed(func)
+    indent = " " * node.body[0].col_offset
+    head = lines[: node.body[0].end_lineno]  # the signature and the docstring
+    message = f"exercise {exercise.number} ({exercise.name}): write {func.__name__}"
+    return "\n".join(
+        [*head, *_comment(hint, indent), f'{indent}raise NotImplementedError("{message}")']
+    )
+
+
+def solution(func: Callable) -> str:
+    """The function exactly as the core has it."""
+    return "\n".join(_parsed(func)[0])
+
+
+def mutant(func: Callable, old: str, new: str) -> Callable:
+    """``func`` with ``old`` replaced by ``new`` in its source: a known mistake, made on
+    purpose so that its numbers can be compared with a learner's."""
+    text = solution(func)
+    if text.count(old) != 1:
+        raise ValueError(f"{old!r} must occur once in {func.__qualname__}; the core changed")
+    namespace = dict(func.__globals__)
+    exec(compile(text.replace(old, new), f"<mistake in {func.__qualname__}>", "exec"), namespace)
+    return namespace[func.__name__]
+
+
+def exercise_file(exercise: Exercise, solved: bool) -> str:
+    """The text of one workspace file: a docstring, the imports, the function(s)."""
+    where = "".join(
+        f"\n    {(owner.__name__ + '.') if owner else ''}{f.__name__}, in "
+        f"numpy_seq2seq/{inspect.getmodule(f).__name__.split('.', 1)[1].replace('.', '/')}.py"
+        for owner, f in exercise.functions
+    )
+    about = textwrap.fill(exercise.about, WRAP)
+    doc = (
+        f'"""Exercise {exercise.number} of {len(EXERCISES)}: {exercise.title}.\n\n'
+        f"Write the body of:{where}\n\n"
+        "The docstring gives the shapes; the equation numbers are those of docs/bptt.md.\n\n"
+        f"{about}\n\n"
+        "Check it with:\n\n"
+        f"    python -m numpy_seq2seq.exercises check DIR --only {exercise.name}\n"
+        '"""'
+    )
+    imports: set[str] = set()
+    bodies = []
+    for (owner, func), hint in zip(exercise.functions, exercise.hints):
+        _, node = _parsed(func)
+        imports.update(_imports(func, node))
+        label = f"{owner.__name__}.{func.__name__}" if owner else func.__name__
+        text = solution(func) if solved else skeleton(func, hint, exercise)
+        bodies.append(f"# {label}\n{text}\n")
+    plain = sorted(i for i in imports if i.startswith("import"))
+    local = sorted(i for i in imports if not i.startswith("import"))
+    if exercise.name == "train":  # its mse is replaced by the learner's for the training run
+        local = [f"{i}  # the training run uses your exercise 3's" for i in local]
+    head = "\n\n".join(["\n".join(x) for x in (plain, local) if x])
+    return (
+        "\n\n".join([doc, "from __future__ import annotations", head])
+        + "\n\n\n"
+        + ("\n\n".join(bodies))
+    )
+
+
+def write_workspace(directory: str | os.PathLike, solved: bool, overwrite: bool) -> list[Path]:
+    """Write the nine exercise files into ``directory`` (made if missing)."""
+    directory = Path(directory)
+    paths = [directory / e.filename for e in EXERCISES]
+    existing = [p.name for p in paths if p.exists()]
+    if existing and not overwrite:
+        raise FileExistsError(
+            f"{directory} already holds {', '.join(existing)}; refusing to overwrite your work "
+            "(pass --force to replace them)"
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    for e, path in zip(EXERCISES, paths):
+        path.write_text(exercise_file(e, solved), encoding="utf-8")
+    return paths
+
+
+def load(path: Path, number: int) -> types.ModuleType:
+    """Import a learner's file by its path (never from ``sys.path``)."""
+    spec = importlib.util.spec_from_file_location(f"numpy_seq2seq_exercise_{number}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
