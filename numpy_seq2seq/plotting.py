@@ -124,13 +124,14 @@ def plot_predictions(
             ax.plot(seg, y, color=color, label=f"{label} output" if k == 0 else None, **style)
     windows = sorted({i for preds in predictions.values() for i in preds})
     steps = max(len(np.ravel(y)) for preds in predictions.values() for y in preds.values())
-    for i in windows:
-        ax.axvline(x[i], color="gray", linewidth=0.6, alpha=0.6)
+    for k, i in enumerate(windows):  # dotted green, so they stand apart from the grey grid
+        label = "where a predicted window starts" if k == 0 else None
+        ax.axvline(x[i], color="tab:green", linestyle=":", linewidth=1.6, label=label)
     ax.set_title(
         title
         or f"Autoregressive predictions ({steps} steps) from windows {windows} vs the true cos(x)"
     )
-    ax.set_xlabel("x  (grey lines: where each predicted window starts)")
+    ax.set_xlabel("x")
     ax.set_ylabel("decoder output")
     ax.grid(True)
     ax.legend(loc="lower right")

@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     loss_png = plot_loss(history.history, out / "loss.png")
 
-    print("Predicting with the seed's loop (model.predict per step, ~1.5 s per window)...")
+    print("Predicting with the seed's loop (model.predict per step: about a second per window)...")
     outputs = []
     for i in INIT_POINTS:
         outputs.append(predict_seed(model_pred_e, pred_d_model, ex[i : i + 1]))

@@ -2,7 +2,7 @@
 
 * ``predict_seed`` is the course's ``predict(input_data)``: one window, two
   ``model.predict`` calls per step.  Each call builds a batch pipeline, so one
-  24-step window takes about 1.5 s.
+  24-step window takes about a second (docs/performance.md has this machine's figure).
 * ``predict`` is the same loop for all windows at once, calling the models
   directly (``model(x)``), which is what ``numpy_seq2seq``'s ``predict`` does.
 """

@@ -62,6 +62,8 @@ MARKDOWN_PAGES = (
         "ja",
         other="worked_example.html",
     ),
+    Page("docs/exercises.md", "exercises.html", "Exercises", other="ja/exercises.html"),
+    Page("docs/ja/exercises.md", "ja/exercises.html", "演習", "ja", other="exercises.html"),
     Page("docs/keras-mapping.md", "keras-mapping.html", "Keras map"),
     Page("docs/performance.md", "performance.html", "Performance"),
 )
@@ -74,6 +76,7 @@ NAV = (
     ("bptt.html", "Derivation"),
     ("ja/bptt.html", "導出"),
     ("worked_example.html", "Worked example"),
+    ("exercises.html", "Exercises"),
     (CODE_INDEX, "Annotated code"),
     ("walkthrough.html", "Walkthrough"),
     ("keras-mapping.html", "Keras map"),

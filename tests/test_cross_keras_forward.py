@@ -109,7 +109,7 @@ def test_autoregressive_predictions_batched(seed_pair, seed_data):
 
 
 def test_autoregressive_prediction_seed_loop(seed_pair, seed_data):
-    """The seed's own model.predict-per-step loop, for one window (slow: ~1.5 s)."""
+    """The seed's own model.predict-per-step loop, for one window (slow: about a second)."""
     dtype, (np_model, _, model_pred_e, pred_d_model) = seed_pair
     window = seed_data[0][49:50]
     p_seed = rk.predict_seed(model_pred_e, pred_d_model, window)
