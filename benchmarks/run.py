@@ -235,7 +235,9 @@ def targets(results: dict) -> list[tuple[str, float, str, bool]]:
 
 
 def markdown(results: dict) -> str:
-    lines = ["| what | measured | target | |", "|---|---|---|---|"]
+    lines = ["| machine | |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in results["machine"].items()]
+    lines += ["", "| what | measured | target | |", "|---|---|---|---|"]
     for what, r, target, ok in targets(results):
         lines.append(f"| {what} | {r:,.2f}x | {target} | {'PASS' if ok else 'MISS'} |")
     seed = results.get("seed")
