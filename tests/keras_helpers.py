@@ -47,18 +47,20 @@ def pair(
     dtype: str = "float32",
     seed: int = 0,
     random: bool = True,
+    cell: str = "simple_rnn",
 ):
     """A NumPy model and the seed's three Keras models holding identical weights.
 
     The weights are NumPy's (``random_weights`` when ``random``, else
     ``Seq2Seq(seed=seed)``'s Keras-style initialisation), sent across unchanged
     with ``model_train.set_weights(np_model.get_weights())``.
+    ``cell`` is the recurrent layer of both halves (``"simple_rnn"``, ``"gru"``, ``"lstm"``).
     Returns ``(np_model, model_train, model_pred_e, pred_d_model)``.
     """
     model_train, model_pred_e, pred_d_model = rk.build_models(
-        enc_tokens, dec_tokens, hidden, steps, dtype=dtype
+        enc_tokens, dec_tokens, hidden, steps, dtype=dtype, cell=cell
     )
-    np_model = Seq2Seq(enc_tokens, dec_tokens, hidden, dtype=dtype, seed=seed)
+    np_model = Seq2Seq(enc_tokens, dec_tokens, hidden, dtype=dtype, seed=seed, cell=cell)
     if random:
         np_model.set_weights(random_weights(np_model, np.random.default_rng(seed)))
     model_train.set_weights(np_model.get_weights())
