@@ -47,6 +47,8 @@ READING_ORDER = (
     "__init__",
     "core",
     "core.simple_rnn",
+    "core.gru",
+    "core.lstm",
     "core.seq2seq",
     "core.adam",
     "core.initializers",

@@ -96,7 +96,7 @@ class GRU:
             hs[:, t] = h
             gates.append(gates_t)
         self.cache = (xs, h0, hs, gates)
-        self.state = h  # h_T
+        self.state = h  # h_T, the context when this is the encoder, eq. (G6)
         return hs
 
     def backward(self, dhs: np.ndarray | None, dh_last: np.ndarray | None = None) -> tuple:

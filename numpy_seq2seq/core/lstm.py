@@ -110,7 +110,7 @@ class LSTM:
             hs[:, t], cs[:, t] = h, c
             gates.append(gates_t)
         self.cache = (xs, h0, hs, cs, gates)
-        self.state = (h, c)  # (h_T, c_T): both are the context
+        self.state = (h, c)  # (h_T, c_T): both are the context, eq. (L6)
         return hs
 
     def backward(self, dhs: np.ndarray | None, dh_last: tuple | None = None) -> tuple:
