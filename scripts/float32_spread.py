@@ -4,6 +4,7 @@ Run from the repository root (TensorFlow needed)::
 
     python scripts/float32_spread.py                 # measure, print, rewrite the docs table
     python scripts/float32_spread.py --no-write      # measure and print only
+    python scripts/float32_spread.py --rows-from LOG # rewrite the table from a saved run's output
 
 For each cell (SimpleRNN, GRU, LSTM) and each of 12 initialisations -- Keras's
 own (``tf.keras.utils.set_random_seed(s)``, Keras -> NumPy) for s = 0-5 and
@@ -108,6 +109,28 @@ def format_row(row: dict) -> str:
     )
 
 
+ROW = re.compile(
+    r"^\s*(?P<cell>\w+) (?P<origin>keras|numpy) seed (?P<seed>\d+): loss (?P<loss>\S+) "
+    r"weights (?P<weights>\S+) predictions (?P<predictions>\S+)"
+    r"(?: f32-vs-f64 (?P<numpy_f32_vs_f64>\S+))?$"
+)
+
+
+def parse_rows(text: str) -> list[dict]:
+    """The rows of a run's printed output (``format_row`` lines), for ``--rows-from``."""
+    rows = []
+    for line in text.splitlines():
+        m = ROW.match(line)
+        if m:
+            row = {k: v for k, v in m.groupdict().items() if v is not None}
+            row["seed"] = int(row["seed"])
+            for key in ("loss", "weights", "predictions", "numpy_f32_vs_f64"):
+                if key in row:
+                    row[key] = float(row[key])
+            rows.append(row)
+    return rows
+
+
 def table(rows: list[dict]) -> str:
     """The Markdown table of the spread: per cell, median and largest of each difference."""
     cols = [
@@ -151,8 +174,14 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--no-write", action="store_true", help="print only; leave the docs alone")
     p.add_argument("--cells", default=",".join(CELLS), help="comma-separated (all three)")
+    p.add_argument(
+        "--rows-from", type=Path, help="a saved run's output: tabulate it, measure nothing"
+    )
     args = p.parse_args(argv)
-    rows = measure(cells=tuple(args.cells.split(",")))
+    if args.rows_from:
+        rows = parse_rows(args.rows_from.read_text())
+    else:
+        rows = measure(cells=tuple(args.cells.split(",")))
     print(table(rows))
     if not args.no_write:
         write_doc(rows)

@@ -8,7 +8,7 @@ seed task for every cell") shows the measured spread (written by the same ``meas
 ``scripts/float32_spread.py``) and explains the bound.
 """
 
-from keras_helpers import TOL_F32_SEED_LOSS, TOL_F32_SEED_PRED
+from keras_helpers import TOL_F32_SEED_LOSS, TOL_F32_SEED_PRED_ANY_INIT
 
 from scripts.float32_spread import CELLS, SEEDS, measure
 
@@ -16,9 +16,8 @@ from scripts.float32_spread import CELLS, SEEDS, measure
 def test_float32_seed_task_every_cell_every_initialisation():
     rows = measure(float64=False, log=lambda line: None)
     assert len(rows) == len(CELLS) * 2 * len(SEEDS) == 36
-    worst = {key: max(rows, key=lambda r: r[key]) for key in ("loss", "predictions")}
     for row in rows:
         assert row["loss"] <= TOL_F32_SEED_LOSS, row
-        assert row["predictions"] <= TOL_F32_SEED_PRED, row
+        assert row["predictions"] <= TOL_F32_SEED_PRED_ANY_INIT, row
     # and the two sides are not trivially identical: float32 rounding does differ
-    assert worst["predictions"]["predictions"] > 0
+    assert max(row["predictions"] for row in rows) > 0

@@ -7,8 +7,8 @@ are derived in ``docs/gru.md``; the order of every addition mirrors
 ``GRUCell.call`` (``implementation=2``) in ``keras/src/layers/rnn/gru.py``.
 
 Keras's layout: the three gates sit side by side along the last axis in the
-order **z, r, h** (update, reset, candidate): kernel W (D, 3H), recurrent
-kernel U (H, 3H), and with ``reset_after=True`` *two* bias rows, b (2, 3H):
+order z, r, h (update, reset, candidate): kernel W (D, 3H), recurrent
+kernel U (H, 3H), and with ``reset_after=True`` two bias rows, b (2, 3H):
 row 0 is added to the input projection, row 1 to the recurrent one.
 """
 

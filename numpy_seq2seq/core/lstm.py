@@ -1,14 +1,14 @@
 """LSTM, as Keras 3 computes it, and its backprop through time.
 
 The same shape as ``simple_rnn.py``, with one difference: an LSTM carries
-*two* states, the output h and the cell (carry) c, so its ``state`` -- and
+two states, the output h and the cell (carry) c, so its ``state`` -- and
 so the seed's context -- is the pair ``(h_T, c_T)``, the seed's
 ``initial_state=[h, c]``.  The equations (L1)-(L12) are derived in
 ``docs/lstm.md``; the order of every addition mirrors ``LSTMCell.call``
 (``implementation=2``) in ``keras/src/layers/rnn/lstm.py``.
 
 Keras's layout: the four gates sit side by side along the last axis in the
-order **i, f, c, o** (input, forget, candidate, output): kernel W (D, 4H),
+order i, f, c, o (input, forget, candidate, output): kernel W (D, 4H),
 recurrent kernel U (H, 4H), bias b (4H,), whose forget part starts at 1
 (``unit_forget_bias=True``).
 """
