@@ -165,3 +165,13 @@ def test_initialisers_have_keras_structure(cell):
         np.testing.assert_array_equal(side[5], keras_w[5])
     if cell == "lstm":
         np.testing.assert_array_equal(keras_w[2], np.r_[np.zeros(6), np.ones(6), np.zeros(12)])
+
+
+def test_build_models_checks_the_cell_and_the_seed_loop_refuses_two_states():
+    with pytest.raises(ValueError, match="cell must be one of .*'lstm'.*got 'rnn'"):
+        rk.build_models(cell="rnn")
+    _, model_pred_e, pred_d_model = rk.build_models(1, 1, 3, 4, cell="lstm")
+    assert len(model_pred_e.outputs) == 2  # the context is [h, c]
+    assert len(pred_d_model.inputs) == len(pred_d_model.outputs) == 3  # [y, h, c] -> [y, h, c]
+    with pytest.raises(ValueError, match="carries one state.*use predict instead"):
+        rk.predict_seed(model_pred_e, pred_d_model, np.zeros((1, 4, 1)))
