@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import cells as bench_cells_module
 from benchmarks.floor import fit_floor
 from benchmarks.fused import fit_fused
 from benchmarks.machine import blas_threads, describe, load_average
@@ -227,6 +228,8 @@ def targets(results: dict) -> list[tuple[str, float, str, bool]]:
         rows.append(("inference: Keras direct calls / NumPy", r, ">= 300x", r >= 300))
         r = inf["seed_loop_four_s"] / inf["numpy_four_s"]
         rows.append(("inference: seed predict loop / NumPy", r, ">= 2000x", r >= 2000))
+    if results.get("cells"):
+        rows += bench_cells_module.cell_targets(results["cells"])
     for row in results.get("grid", []):
         if (row["hidden"], row["steps"], row["windows"]) == (256, 100, 2000):
             r = row["ratio"]
@@ -311,6 +314,9 @@ def markdown(results: dict) -> str:
                 f"| {r['numpy_s']:.4f} | {r['numpy_1thread_s']:.4f} | {r['keras_s']:.4f} "
                 f"| {r['ratio']:.2f} | {r['ratio_1thread']:.2f} |"
             )
+    if results.get("cells"):
+        lines += ["", "Each cell on the seed task (`benchmarks/cells.py`), medians:", ""]
+        lines.append(bench_cells_module.markdown(results["cells"]))
     mem = results.get("memory")
     if mem:
         lines += [
@@ -436,7 +442,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="numpy_seq2seq vs Keras vs fused NumPy loops")
     parser.add_argument("--quick", action="store_true", help="fewer repeats and epochs")
     parser.add_argument(
-        "--only", default="seed,inference,grid,memory", help="comma-separated sections to run"
+        "--only",
+        default="seed,inference,cells,grid,memory",
+        help="comma-separated sections to run",
     )
     parser.add_argument("--out", default="out/bench", help="folder for results and figure")
     parser.add_argument(
@@ -466,6 +474,8 @@ def main(argv: list[str] | None = None) -> None:
         weights = model.get_weights()
     if "inference" in sections:
         results["inference"] = bench_inference(weights, repeats, seed_windows=2)
+    if "cells" in sections:
+        results["cells"] = bench_cells_module.bench_cells(2 if args.quick else 3, log=progress)
     if "grid" in sections:
         results["grid"] = bench_grid(args.quick)
         figure = Path(args.figure) if args.figure else out / "perf_time_vs_size.png"

@@ -3,7 +3,8 @@
 ::
 
     python -m numpy_seq2seq train   [--epochs 80] [--hidden 10] [--steps 24] [--batch-size 16]
-                                    [--seed S] [--dtype float32] [--windows 0 24 49 74] [--out DIR]
+                                    [--seed S] [--dtype float32] [--cell simple_rnn]
+                                    [--windows 0 24 49 74] [--out DIR]
     python -m numpy_seq2seq predict MODEL [--steps 24] [--windows 0 24 49 74] [--out DIR]
 
 ``train`` runs the seed's six steps (data, model, windows, ``fit``, inference,
@@ -29,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from . import plotting
+from .core.seq2seq import CELLS
 from .data import INIT_POINTS, make_windows, sin_cos
 from .model import DivergenceError, Seq2Seq
 
@@ -68,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int_at_least(0), default=None, help="seeds weights and shuffling"
     )
     train.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    train.add_argument(
+        "--cell",
+        choices=tuple(CELLS),
+        default="simple_rnn",
+        help="the recurrent layer (simple_rnn)",
+    )
     _add_windows(train)
     train.add_argument("--out", type=Path, default=Path("out/train"), help="default: out/train")
     train.set_defaults(run=train_command, parser=train)
@@ -121,7 +129,7 @@ def train_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
     windows = _check_windows(parser, args.windows, len(ex))
     seed = args.seed if args.seed is not None else int(np.random.SeedSequence().entropy % 2**31)
     args.out.mkdir(parents=True, exist_ok=True)
-    model = Seq2Seq(hidden=args.hidden, dtype=args.dtype, seed=seed)
+    model = Seq2Seq(hidden=args.hidden, dtype=args.dtype, seed=seed, cell=args.cell)
     print(
         f"{model}, {model.count_params()} parameters, seed {seed}; "
         f"{len(ex)} windows of {args.steps} steps, batch size {args.batch_size}"

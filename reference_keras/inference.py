@@ -32,6 +32,11 @@ def predict_seed(model_pred_e, pred_d_model, window) -> list[float]:
             "predict_seed is the seed's loop, written for NUM_DEC_TOKENS = 1; this "
             f"decoder has {pred_d_model.inputs[0].shape[-1]} tokens (use predict instead)"
         )
+    if len(pred_d_model.inputs) != 2:
+        raise ValueError(
+            "predict_seed is the seed's loop, which carries one state; this decoder carries "
+            f"{len(pred_d_model.inputs) - 1} (an LSTM's h and c: use predict instead)"
+        )
     with floatx(model_dtype(model_pred_e)):  # model.predict casts inputs to floatx
         return _seed_predict(model_pred_e, pred_d_model, input_data)
 
@@ -64,7 +69,8 @@ def predict(model_pred_e, pred_d_model, ex, steps: int | None = None) -> np.ndar
 
     ex : (N, T, enc_tokens).  Encode, start the decoder from a zero input,
     then feed each output back as the next input, carrying the state outside
-    the model.  Returns (N, steps, dec_tokens); ``steps`` defaults to T.
+    the model: every state the decoder has (an LSTM's h and c both).
+    Returns (N, steps, dec_tokens); ``steps`` defaults to T.
     """
     dtype = model_dtype(model_pred_e)
     ex = np.asarray(ex, dtype=dtype)
@@ -78,10 +84,11 @@ def predict(model_pred_e, pred_d_model, ex, steps: int | None = None) -> np.ndar
         raise ValueError(f"steps must be an int >= 1 or None; got {steps!r}")
     num_dec = pred_d_model.inputs[0].shape[-1]
     with floatx(dtype):
-        state = model_pred_e([tf.constant(ex)], training=False)
+        states = model_pred_e([tf.constant(ex)], training=False)
+        states = list(states) if isinstance(states, (list, tuple)) else [states]
         y = tf.zeros((ex.shape[0], 1, num_dec), dtype=dtype)  # the start input
         outputs = []
         for _ in range(steps):
-            y, state = pred_d_model([y, state], training=False)
+            y, *states = pred_d_model([y, *states], training=False)
             outputs.append(np.asarray(y)[:, 0])
     return np.stack(outputs, axis=1)

@@ -37,6 +37,14 @@ import tensorflow as tf
 
 _DTYPES = ("float32", "float64")
 
+#: ``build_models(cell=...)``: the Keras layer behind each name, at Keras 3's defaults.
+#: Not in the seed (which uses SimpleRNN); the course's next lessons use the other two.
+CELLS = {
+    "simple_rnn": tf.keras.layers.SimpleRNN,
+    "gru": tf.keras.layers.GRU,
+    "lstm": tf.keras.layers.LSTM,
+}
+
 
 @contextlib.contextmanager
 def floatx(dtype: str):
@@ -70,6 +78,7 @@ def build_models(
     hidden: int = 10,
     steps: int = 24,
     dtype: str = "float32",
+    cell: str = "simple_rnn",
 ):
     """The seed's ``model_train``, ``model_pred_e`` and ``pred_d_model``.
 
@@ -77,14 +86,19 @@ def build_models(
     ``NUM_DEC_TOKENS``, ``NUM_HIDDEN_PARAMS``, ``NUM_STEPS`` (1, 1, 10, 24).
     dtype : ``"float32"`` (Keras's default) or ``"float64"``; sets Keras's
     global floatx (see the module docstring).
+    cell : ``"simple_rnn"`` (the seed's), ``"gru"`` or ``"lstm"``: the layer of both
+    ``e_rnn`` and ``d_rnn``, at Keras 3's defaults.  An LSTM has two states, h and c,
+    so its context is both (``initial_state=[h, c]``) and ``pred_d_model`` takes
+    and returns both.
 
     Returns ``(model_train, model_pred_e, pred_d_model)``:
 
     * ``model_train([ex (N, steps, enc), dx (N, steps, dec)]) -> (N, steps, dec)``,
       compiled with ``optimizer='adam', loss='mean_squared_error'``;
-    * ``model_pred_e(ex) -> context (N, hidden)``;
-    * ``pred_d_model([y (N, 1, dec), state (N, hidden)]) -> [y (N, 1, dec), state]``,
-      one decoder step that shares ``d_rnn`` and ``d_output`` with ``model_train``.
+    * ``model_pred_e(ex) -> context (N, hidden)`` (LSTM: ``[h, c]``);
+    * ``pred_d_model([y (N, 1, dec), state (N, hidden)]) -> [y (N, 1, dec), state]``
+      (LSTM: ``[y, h, c] -> [y, h, c]``), one decoder step that shares ``d_rnn`` and
+      ``d_output`` with ``model_train``.
     """
     NUM_ENC_TOKENS = _check_positive_int("enc_tokens", enc_tokens)
     NUM_DEC_TOKENS = _check_positive_int("dec_tokens", dec_tokens)
@@ -92,21 +106,24 @@ def build_models(
     NUM_STEPS = _check_positive_int("steps", steps)
     if dtype not in _DTYPES:
         raise ValueError(f"dtype must be one of {_DTYPES}; got {dtype!r}")
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {tuple(CELLS)}; got {cell!r}")
+    RNN = CELLS[cell]  # not in the seed: the seed writes tf.keras.layers.SimpleRNN
+    n_states = 2 if cell == "lstm" else 1  # an LSTM returns [output, h, c]
 
     tf.keras.backend.clear_session()
     tf.keras.config.set_floatx(dtype)  # not in the seed: float64 needs it (module docstring)
 
     # -- step 1 of the note: the training model --------------------------------
     e_input = tf.keras.layers.Input(shape=(NUM_STEPS, NUM_ENC_TOKENS), name="e_input")
-    _, e_state = tf.keras.layers.SimpleRNN(NUM_HIDDEN_PARAMS, return_state=True, name="e_rnn")(
-        e_input
-    )
+    # seed: _, e_state = tf.keras.layers.SimpleRNN(...)(e_input); e_states is [e_state]
+    # (for an LSTM, [h, c]: both are the context)
+    _, *e_states = RNN(NUM_HIDDEN_PARAMS, return_state=True, name="e_rnn")(e_input)
 
     d_input = tf.keras.layers.Input(shape=(NUM_STEPS, NUM_DEC_TOKENS), name="d_input")
-    d_rnn = tf.keras.layers.SimpleRNN(
-        NUM_HIDDEN_PARAMS, return_sequences=True, return_state=True, name="d_rnn"
-    )
-    d_rnn_out, _ = d_rnn(d_input, initial_state=[e_state])
+    d_rnn = RNN(NUM_HIDDEN_PARAMS, return_sequences=True, return_state=True, name="d_rnn")
+    # seed: d_rnn_out, _ = d_rnn(d_input, initial_state=[e_state])
+    d_rnn_out, *_ = d_rnn(d_input, initial_state=e_states)
 
     d_dense = tf.keras.layers.Dense(NUM_DEC_TOKENS, activation="linear", name="d_output")
     d_output = d_dense(d_rnn_out)
@@ -116,7 +133,8 @@ def build_models(
     # (The seed then calls model_train.summary(); python -m reference_keras prints it.)
 
     # -- step 4 of the note: the inference models ------------------------------
-    model_pred_e = tf.keras.models.Model(inputs=[e_input], outputs=[e_state])
+    # seed: outputs=[e_state]
+    model_pred_e = tf.keras.models.Model(inputs=[e_input], outputs=e_states)
 
     # seed: pred_d_input = tf.keras.layers.Input(shape=(1, 1))
     # The same for the seed's NUM_DEC_TOKENS = 1; written with the constant so
@@ -125,12 +143,14 @@ def build_models(
     # seed: pred_d_state_in = tf.keras.layers.Input(shape=(NUM_HIDDEN_PARAMS))
     # (NUM_HIDDEN_PARAMS) is the int 10, not a tuple; Keras 3 raises
     # "Cannot convert '10' to a shape".
-    pred_d_state_in = tf.keras.layers.Input(shape=(NUM_HIDDEN_PARAMS,))
+    # (one state Input per state: two for an LSTM)
+    pred_d_states_in = [tf.keras.layers.Input(shape=(NUM_HIDDEN_PARAMS,)) for _ in range(n_states)]
 
-    pred_d_output, pred_d_state = d_rnn(pred_d_input, initial_state=[pred_d_state_in])
+    # seed: pred_d_output, pred_d_state = d_rnn(pred_d_input, initial_state=[pred_d_state_in])
+    pred_d_output, *pred_d_states = d_rnn(pred_d_input, initial_state=pred_d_states_in)
     pred_d_output = d_dense(pred_d_output)
 
     pred_d_model = tf.keras.Model(
-        inputs=[pred_d_input, pred_d_state_in], outputs=[pred_d_output, pred_d_state]
+        inputs=[pred_d_input, *pred_d_states_in], outputs=[pred_d_output, *pred_d_states]
     )
     return model_train, model_pred_e, pred_d_model

@@ -4,6 +4,7 @@ Run from the repository root (TensorFlow needed)::
 
     python scripts/compare.py                          # 80 epochs, float32, out/compare
     python scripts/compare.py --epochs 20 --dtype float64 --out out/f64
+    python scripts/compare.py --cell lstm              # the same with LSTMs (or gru)
 
 What it does:
 
@@ -46,6 +47,7 @@ import numpy as np
 import reference_keras
 from numpy_seq2seq import Seq2Seq
 from numpy_seq2seq.cli import int_at_least
+from numpy_seq2seq.core.seq2seq import CELLS
 from numpy_seq2seq.data import INIT_POINTS, make_windows, sin_cos
 from numpy_seq2seq.model import epoch_orders, split_windows
 from numpy_seq2seq.plotting import (
@@ -68,6 +70,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--epochs", type=int_at_least(1), default=80, help="default: 80 (the seed's)")
     p.add_argument("--seed", type=int_at_least(0), default=0, help="weights and shuffling (0)")
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    p.add_argument("--cell", choices=tuple(CELLS), default="simple_rnn", help="the RNN layer")
     p.add_argument("--out", type=Path, default=Path("out/compare"), help="default: out/compare")
     return p.parse_args(argv)
 
@@ -85,9 +88,9 @@ def train_both(args, data_np, data_k):
 
     tf.keras.utils.set_random_seed(args.seed)  # Keras draws the one set of initial weights
     model_train, model_pred_e, pred_d_model = reference_keras.build_models(
-        hidden=10, steps=STEPS, dtype=args.dtype
+        hidden=10, steps=STEPS, dtype=args.dtype, cell=args.cell
     )
-    model = Seq2Seq(hidden=10, dtype=args.dtype)
+    model = Seq2Seq(hidden=10, dtype=args.dtype, cell=args.cell)
     model.set_weights(model_train.get_weights())
 
     ex, dx, dy = data_np
@@ -154,7 +157,9 @@ def parity_rows(args, data_np, data_k, results) -> list[tuple[str, float, float]
 def print_table(args, rows, times) -> bool:
     """The parity table; True when every row passes."""
     print()
-    print(f"Parity NumPy vs Keras ({args.dtype}, seed {args.seed}, {args.epochs} epochs)")
+    print(
+        f"Parity NumPy vs Keras ({args.cell}, {args.dtype}, seed {args.seed}, {args.epochs} epochs)"
+    )
     print(f"{'quantity':<40}{'max |diff|':>12}{'tolerance':>12}  result")
     ok = True
     for what, diff, tol in rows:
@@ -176,7 +181,7 @@ def save_figures(args, x, seq_out, results, tol) -> None:
     p_np, p_k = results["NumPy"][2], results["Keras"][2]
     d_loss = np.abs(np.subtract(h_np["loss"], h_k["loss"]))
     d_val = np.abs(np.subtract(h_np["val_loss"], h_k["val_loss"]))
-    same = f"same initial weights and batch order, {args.dtype}"
+    same = f"{args.cell}, same initial weights and batch order, {args.dtype}"
     plot_history(
         {"NumPy": h_np, "Keras": h_k},
         args.out / "compare_loss.png",

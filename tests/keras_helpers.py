@@ -18,6 +18,9 @@ TOL_F64_GRAD_REL = 1e-10  # float64 gradients, relative to the larger norm
 TOL_F32_FORWARD = 1e-5  # float32 forward passes
 TOL_F32_SEED_LOSS = 2e-5  # float32 seed task: loss and val_loss histories
 TOL_F32_SEED_PRED = 2e-4  # float32 seed task: predictions at the four init_points
+# float32 seed task over 12 initialisations per cell, every cell: two float32 runs can differ
+# by the sum of their drifts from exact arithmetic (docs/keras-mapping.md, "The bound"):
+TOL_F32_SEED_PRED_ANY_INIT = 5e-4
 # Two float32 checks the issue's table does not name; each is a few float32 rounding units:
 TOL_F32_ADAM_MANY = 1e-6  # weights after 200 Adam steps from bitwise-equal gradients
 TOL_F32_GRAD_REL = 1e-5  # float32 gradients vs GradientTape (float32 tanh differs by <= 4 ulp)
@@ -47,18 +50,20 @@ def pair(
     dtype: str = "float32",
     seed: int = 0,
     random: bool = True,
+    cell: str = "simple_rnn",
 ):
     """A NumPy model and the seed's three Keras models holding identical weights.
 
     The weights are NumPy's (``random_weights`` when ``random``, else
     ``Seq2Seq(seed=seed)``'s Keras-style initialisation), sent across unchanged
     with ``model_train.set_weights(np_model.get_weights())``.
+    ``cell`` is the recurrent layer of both halves (``"simple_rnn"``, ``"gru"``, ``"lstm"``).
     Returns ``(np_model, model_train, model_pred_e, pred_d_model)``.
     """
     model_train, model_pred_e, pred_d_model = rk.build_models(
-        enc_tokens, dec_tokens, hidden, steps, dtype=dtype
+        enc_tokens, dec_tokens, hidden, steps, dtype=dtype, cell=cell
     )
-    np_model = Seq2Seq(enc_tokens, dec_tokens, hidden, dtype=dtype, seed=seed)
+    np_model = Seq2Seq(enc_tokens, dec_tokens, hidden, dtype=dtype, seed=seed, cell=cell)
     if random:
         np_model.set_weights(random_weights(np_model, np.random.default_rng(seed)))
     model_train.set_weights(np_model.get_weights())

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .gru import GRU
 from .initializers import glorot_uniform, zeros
+from .lstm import LSTM
 from .simple_rnn import SimpleRNN
 
 #: The recurrent cells ``Seq2Seq(cell=...)`` accepts, by name.
-CELLS = {"simple_rnn": SimpleRNN}
+CELLS = {"simple_rnn": SimpleRNN, "gru": GRU, "lstm": LSTM}
 
 #: The Keras names of the weights, in ``model_train.get_weights()`` order.
 WEIGHT_NAMES = (
@@ -124,7 +126,8 @@ class Seq2SeqNet:
         return loss
 
     def encode(self, ex: np.ndarray):
-        """ex : (N, T_e, D) -> the context (N, H), as the seed's ``model_pred_e``."""
+        """ex : (N, T_e, D) -> the context, as the seed's ``model_pred_e``: the final
+        state (N, H), or for an LSTM the pair (h_T, c_T) of (N, H) arrays."""
         self.e_rnn.forward(ex)
         return self.e_rnn.state
 

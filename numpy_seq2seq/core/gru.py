@@ -1,0 +1,124 @@
+"""GRU, as Keras 3 computes it (``reset_after=True``), and its backprop through time.
+
+The same shape as ``simple_rnn.py``: ``params`` and ``grads`` in Keras's
+layout, ``step`` / ``step_backward`` for one time step, ``forward`` and a
+``backward`` that runs the same loop in reverse.  The equations (G1)-(G12)
+are derived in ``docs/gru.md``; the order of every addition mirrors
+``GRUCell.call`` (``implementation=2``) in ``keras/src/layers/rnn/gru.py``.
+
+Keras's layout: the three gates sit side by side along the last axis in the
+order z, r, h (update, reset, candidate): kernel W (D, 3H), recurrent
+kernel U (H, 3H), and with ``reset_after=True`` two bias rows, b (2, 3H):
+row 0 is added to the input projection, row 1 to the recurrent one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .initializers import glorot_uniform, orthogonal, zeros
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function 1 / (1 + e^-x), Keras's default ``recurrent_activation``."""
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+class GRU:
+    """Keras's ``GRU(units)`` at its defaults, over a sequence.
+
+    kernel W : (D, 3H), recurrent_kernel U : (H, 3H), bias b : (2, 3H); gates z, r, h.
+    After ``forward``, ``state`` is the final state h_T; after ``backward``,
+    ``dh`` (N, T, H) holds the total gradient on every state, eq. (G7).
+    """
+
+    def __init__(
+        self, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray, name: str = "gru"
+    ) -> None:
+        self.name = name
+        self.params = [kernel, recurrent_kernel, bias]
+        self.grads = [np.zeros_like(p) for p in self.params]
+        self.cache = None
+        self.state = None
+        self.dh = None
+
+    @staticmethod
+    def shapes(input_dim: int, hidden: int) -> list[tuple[int, ...]]:
+        """The shapes of W, U and b for D = ``input_dim`` and H = ``hidden``."""
+        return [(input_dim, 3 * hidden), (hidden, 3 * hidden), (2, 3 * hidden)]
+
+    @classmethod
+    def initial(
+        cls, input_dim: int, hidden: int, rng: np.random.Generator, dtype, name: str
+    ) -> GRU:
+        """Keras's defaults: glorot_uniform W (fans D and 3H), orthogonal U (H, 3H: its
+        rows are orthonormal, Keras's ``Orthogonal`` draws it tall and transposes), zero b."""
+        W, U, b = cls.shapes(input_dim, hidden)
+        return cls(glorot_uniform(W, rng, dtype), orthogonal(U, rng, dtype), zeros(b, dtype), name)
+
+    def step(self, a_t: np.ndarray, h_prev: np.ndarray) -> tuple[np.ndarray, tuple]:
+        """Eqs. (G2)-(G5): a_t (N, 3H), the input projected by eq. (G1), and h_{t-1} (N, H)
+        -> h_t (N, H) and the gate values that ``step_backward`` needs."""
+        U, b = self.params[1], self.params[2]  # Keras: recurrent_kernel, bias
+        H = h_prev.shape[1]
+        m = h_prev @ U + b[1]  # eq. (G2): recurrent projection + recurrent bias, all gates
+        z = sigmoid(a_t[:, :H] + m[:, :H])  # eq. (G3): update gate
+        r = sigmoid(a_t[:, H : 2 * H] + m[:, H : 2 * H])  # eq. (G3): reset gate
+        g = np.tanh(a_t[:, 2 * H :] + r * m[:, 2 * H :])  # eq. (G4): reset *after* the matmul
+        h = z * h_prev + (1 - z) * g  # eq. (G5): keep the old state where z is 1
+        return h, (z, r, g, m[:, 2 * H :])
+
+    def step_backward(
+        self, dh: np.ndarray, h_prev: np.ndarray, gates: tuple
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Eqs. (G8)-(G11), ``step`` run backward: the total gradient dh on h_t (N, H),
+        h_{t-1} and the gates of step t -> da_t and dm_t (N, 3H), the gradients on the
+        input and recurrent projections of (G1)-(G2), and the gradient sent on to h_{t-1}."""
+        U = self.params[1]  # Keras: recurrent_kernel
+        z, r, g, m_h = gates
+        dg_pre = dh * (1 - z) * (1 - g**2)  # eq. (G8): through (G5) then tanh
+        dz_pre = dh * (h_prev - g) * z * (1 - z)  # eq. (G8): through (G5) then sigmoid
+        dr_pre = dg_pre * m_h * r * (1 - r)  # eq. (G9): through r * m_h in (G4)
+        da = np.concatenate([dz_pre, dr_pre, dg_pre], axis=1)  # onto a_t, eq. (G10)
+        dm = np.concatenate([dz_pre, dr_pre, dg_pre * r], axis=1)  # onto m_t, eq. (G10)
+        return da, dm, dh * z + dm @ U.T  # eq. (G11)
+
+    def forward(self, xs: np.ndarray, h0: np.ndarray | None = None) -> np.ndarray:
+        """xs : (N, T, D), h0 : (N, H) or None (zeros, Keras's default) -> hs : (N, T, H)."""
+        W, U, b = self.params  # Keras: kernel, recurrent_kernel, bias
+        a = xs @ W + b[0]  # eq. (G1) for every step at once: input projection + input bias
+        N, T, H = xs.shape[0], xs.shape[1], U.shape[0]
+        h = h0 = np.zeros((N, H), a.dtype) if h0 is None else h0
+        hs = np.empty((N, T, H), a.dtype)
+        gates = []
+        for t in range(T):
+            h, gates_t = self.step(a[:, t], h)  # eqs. (G2)-(G5)
+            hs[:, t] = h
+            gates.append(gates_t)
+        self.cache = (xs, h0, hs, gates)
+        self.state = h  # h_T, the context when this is the encoder, eq. (G6)
+        return hs
+
+    def backward(self, dhs: np.ndarray | None, dh_last: np.ndarray | None = None) -> tuple:
+        """BPTT, eqs. (G7)-(G12): dhs (N, T, H) from above (None: nothing above, the
+        encoder), dh_last (N, H) onto h_T from after the sequence -> dxs (N, T, D), dh0 (N, H).
+        Fills ``grads``; modifies neither input."""
+        W, U, b = self.params  # Keras: kernel, recurrent_kernel, bias
+        xs, h0, hs, gates = self.cache
+        N, T, H = hs.shape
+        dhs = np.zeros_like(hs) if dhs is None else dhs
+        dh_next = np.zeros_like(h0) if dh_last is None else dh_last
+        da, dm = np.empty((N, T, 3 * H), hs.dtype), np.empty((N, T, 3 * H), hs.dtype)
+        self.dh = np.empty_like(hs)
+        h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # h_{t-1} for t = 1..T
+        for t in reversed(range(T)):
+            dh = dhs[:, t] + dh_next  # eq. (G7): from the output above + from step t+1
+            da[:, t], dm[:, t], dh_next = self.step_backward(dh, h_prev[:, t], gates[t])
+            self.dh[:, t] = dh
+        # eq. (G12): sums over every step and window, as one matmul over N*T rows
+        da2, dm2 = da.reshape(N * T, 3 * H), dm.reshape(N * T, 3 * H)
+        self.grads[0][...] = xs.reshape(N * T, -1).T @ da2  # dW = sum x_t^T da_t
+        self.grads[1][...] = h_prev.reshape(N * T, H).T @ dm2  # dU = sum h_{t-1}^T dm_t
+        self.grads[2][0] = da2.sum(axis=0)  # db_in = sum da_t
+        self.grads[2][1] = dm2.sum(axis=0)  # db_rec = sum dm_t
+        return da @ W.T, dh_next  # eq. (G12): dxs; and dh_next is now dh_0

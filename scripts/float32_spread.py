@@ -1,0 +1,193 @@
+"""How far float32 NumPy and float32 Keras drift apart on the seed task, for every cell.
+
+Run from the repository root (TensorFlow needed)::
+
+    python scripts/float32_spread.py                 # measure, print, rewrite the docs table
+    python scripts/float32_spread.py --no-write      # measure and print only
+    python scripts/float32_spread.py --rows-from LOG # rewrite the table from a saved run's output
+
+For each cell (SimpleRNN, GRU, LSTM) and each of 12 initialisations -- Keras's
+own (``tf.keras.utils.set_random_seed(s)``, Keras -> NumPy) for s = 0-5 and
+ours (``Seq2Seq(seed=s)``, NumPy -> Keras) for s = 0-5 -- both sides run the
+seed's training exactly (float32, 76 windows, batch 16, split 0.2, 80 epochs,
+shuffle=False: 320 Adam steps), then predict the seed's four ``init_points``
+free-running for 24 steps.  Recorded per run: the largest difference of the
+loss and val_loss histories, of the final weights and of the predictions;
+and, to show the scale of float32 rounding itself, the difference between
+NumPy's float32 predictions and a float64 NumPy run from the same weights.
+
+The table between the ``float32-spread`` markers in ``docs/keras-mapping.md``
+is written by this script; ``tests/test_cells_float32_seed.py`` runs the same
+``measure`` and asserts the bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+import reference_keras as rk
+from numpy_seq2seq import Seq2Seq
+from numpy_seq2seq.data import INIT_POINTS
+
+CELLS = ("simple_rnn", "gru", "lstm")
+SEEDS = tuple(range(6))  # x 2 origins = 12 initialisations per cell
+SEED_FIT = dict(batch_size=16, epochs=80, validation_split=0.2, shuffle=False)
+DOC = Path("docs/keras-mapping.md")
+START, END = "<!-- float32-spread:start -->", "<!-- float32-spread:end -->"
+
+
+def max_abs(a, b) -> float:
+    """Largest absolute difference of two arrays or two lists of arrays."""
+    if isinstance(a, (list, tuple)):
+        return max(max_abs(x, y) for x, y in zip(a, b))
+    return float(np.max(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64))))
+
+
+def seed_task() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The seed's 76 windows ``ex, dx, dy`` (N, 24, 1), as the course makes them."""
+    _, seq_in, seq_out = rk.sin_cos_seed()
+    return rk.make_windows_seed(seq_in, seq_out)
+
+
+def run_one(cell: str, origin: str, seed: int, data: tuple, float64: bool = True) -> dict:
+    """One initialisation: Keras's (``origin="keras"``) or ours (``"numpy"``), trained
+    both ways in float32.  Returns the largest differences (see the module docstring)."""
+    ex, dx, dy = data
+    if origin == "keras":
+        tf.keras.utils.set_random_seed(seed)
+    model_train, model_pred_e, pred_d_model = rk.build_models(dtype="float32", cell=cell)
+    np_model = Seq2Seq(dtype="float32", seed=seed, cell=cell)
+    if origin == "keras":
+        np_model.set_weights(model_train.get_weights())
+    else:
+        model_train.set_weights(np_model.get_weights())
+    initial = np_model.get_weights()
+    with rk.floatx("float32"):
+        h_keras = model_train.fit([ex, dx], dy, verbose=0, **SEED_FIT).history
+    h_numpy = np_model.fit([ex, dx], dy, **SEED_FIT).history
+    windows = ex[list(INIT_POINTS)]
+    p_numpy = np_model.predict(windows)
+    row = dict(
+        cell=cell,
+        origin=origin,
+        seed=seed,
+        loss=max(max_abs(h_keras[k], h_numpy[k]) for k in ("loss", "val_loss")),
+        weights=max_abs(model_train.get_weights(), np_model.get_weights()),
+        predictions=max_abs(rk.predict(model_pred_e, pred_d_model, windows), p_numpy),
+        final_loss=h_numpy["loss"][-1],
+    )
+    if float64:  # the same start in float64: how far float32 rounding alone carries NumPy
+        np64 = Seq2Seq(dtype="float64", cell=cell, seed=0)
+        np64.set_weights([w.astype(np.float64) for w in initial])
+        np64.fit([ex, dx], dy, **SEED_FIT)
+        row["numpy_f32_vs_f64"] = max_abs(p_numpy, np64.predict(windows))
+    return row
+
+
+def measure(cells=CELLS, seeds=SEEDS, float64: bool = True, log=print) -> list[dict]:
+    """``run_one`` for every cell, origin and seed, in that order."""
+    data = seed_task()
+    rows = []
+    for cell in cells:
+        for origin in ("keras", "numpy"):
+            for seed in seeds:
+                rows.append(run_one(cell, origin, seed, data, float64))
+                log(format_row(rows[-1]))
+    return rows
+
+
+def format_row(row: dict) -> str:
+    extra = f" f32-vs-f64 {row['numpy_f32_vs_f64']:.1e}" if "numpy_f32_vs_f64" in row else ""
+    return (
+        f"{row['cell']:>10} {row['origin']:>5} seed {row['seed']}: loss {row['loss']:.1e} "
+        f"weights {row['weights']:.1e} predictions {row['predictions']:.1e}{extra}"
+    )
+
+
+ROW = re.compile(
+    r"^\s*(?P<cell>\w+) (?P<origin>keras|numpy) seed (?P<seed>\d+): loss (?P<loss>\S+) "
+    r"weights (?P<weights>\S+) predictions (?P<predictions>\S+)"
+    r"(?: f32-vs-f64 (?P<numpy_f32_vs_f64>\S+))?$"
+)
+
+
+def parse_rows(text: str) -> list[dict]:
+    """The rows of a run's printed output (``format_row`` lines), for ``--rows-from``."""
+    rows = []
+    for line in text.splitlines():
+        m = ROW.match(line)
+        if m:
+            row = {k: v for k, v in m.groupdict().items() if v is not None}
+            row["seed"] = int(row["seed"])
+            for key in ("loss", "weights", "predictions", "numpy_f32_vs_f64"):
+                if key in row:
+                    row[key] = float(row[key])
+            rows.append(row)
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    """The Markdown table of the spread: per cell, median and largest of each difference."""
+    cols = [
+        ("loss", "loss / val_loss"),
+        ("weights", "final weights"),
+        ("predictions", "predictions"),
+        ("numpy_f32_vs_f64", "NumPy f32 vs f64 predictions"),
+    ]
+    lines = [
+        "| cell | runs | " + " | ".join(f"{name}: median / max" for _, name in cols) + " |",
+        "|---" * (2 + len(cols)) + "|",
+    ]
+    for cell in dict.fromkeys(r["cell"] for r in rows):
+        mine = [r for r in rows if r["cell"] == cell]
+        cells = []
+        for key, _ in cols:
+            values = [r[key] for r in mine if key in r]
+            cells.append(f"{np.median(values):.1e} / {max(values):.1e}" if values else "")
+        lines.append(f"| `{cell}` | {len(mine)} | " + " | ".join(cells) + " |")
+    worst = max(rows, key=lambda r: r["predictions"])
+    lines.append("")
+    lines.append(
+        f"Largest prediction difference: `{worst['cell']}` from "
+        f"{'Keras' if worst['origin'] == 'keras' else 'NumPy'}'s seed {worst['seed']}, "
+        f"{worst['predictions']:.2e}. Written by `python scripts/float32_spread.py`."
+    )
+    return "\n".join(lines)
+
+
+def write_doc(rows: list[dict], doc: Path = DOC) -> None:
+    """Replace the table between the markers in ``docs/keras-mapping.md``."""
+    text = doc.read_text()
+    new = f"{START}\n{table(rows)}\n{END}"
+    text, n = re.subn(re.escape(START) + ".*?" + re.escape(END), new, text, flags=re.S)
+    if n != 1:
+        raise SystemExit(f"{doc}: expected one {START} ... {END} block, found {n}")
+    doc.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--no-write", action="store_true", help="print only; leave the docs alone")
+    p.add_argument("--cells", default=",".join(CELLS), help="comma-separated (all three)")
+    p.add_argument(
+        "--rows-from", type=Path, help="a saved run's output: tabulate it, measure nothing"
+    )
+    args = p.parse_args(argv)
+    if args.rows_from:
+        rows = parse_rows(args.rows_from.read_text())
+    else:
+        rows = measure(cells=tuple(args.cells.split(",")))
+    print(table(rows))
+    if not args.no_write:
+        write_doc(rows)
+        print(f"wrote the table in {DOC}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
