@@ -8,15 +8,18 @@ here is the one ``python -m numpy_seq2seq train --seed S`` trains: float32
 
 from __future__ import annotations
 
+import argparse
 import functools
 import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from numpy_seq2seq import Seq2Seq
+from numpy_seq2seq.cli import int_at_least
 from numpy_seq2seq.data import make_windows, sin_cos
 
 #: The seed exercise's window length and training length.
@@ -95,3 +98,17 @@ def spread(values: Iterable[float]) -> dict[str, float]:
     """min, median and max of a list of numbers, for "over N seeds" statements."""
     arr = np.asarray(list(values), dtype=np.float64)
     return {"min": float(arr.min()), "median": float(np.median(arr)), "max": float(arr.max())}
+
+
+def figures_main(description: str, write_figures, argv: list[str] | None = None) -> int:
+    """The command line both figure scripts share: ``--out DIR [--seeds N] [--epochs E]``."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--out", type=Path, required=True, help="folder for the PNGs")
+    p.add_argument(
+        "--seeds", type=int_at_least(1), default=len(SPREAD_SEEDS), help="seeds 0..N-1 (20)"
+    )
+    p.add_argument("--epochs", type=int_at_least(1), default=EPOCHS, help="training epochs (80)")
+    args = p.parse_args(argv)
+    for path in write_figures(args.out, tuple(range(args.seeds)), args.epochs):
+        print(f"saved {path}")
+    return 0

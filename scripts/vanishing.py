@@ -30,7 +30,6 @@ spread.  A docs build calls ``write_figures(folder)``.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +42,7 @@ from scripts.teaching_common import (
     EPOCHS,
     SPREAD_SEEDS,
     Task,
+    figures_main,
     seed_task,
     spread,
     train_many,
@@ -283,16 +283,7 @@ def write_figures(
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--out", type=Path, required=True, help="folder for the PNGs")
-    p.add_argument("--seeds", type=int, default=len(SPREAD_SEEDS), help="seeds 0..N-1 (20)")
-    p.add_argument("--epochs", type=int, default=EPOCHS, help="training epochs (80)")
-    args = p.parse_args(argv)
-    if args.seeds < 1 or args.epochs < 1:
-        p.error(f"--seeds and --epochs must be >= 1; got {args.seeds} and {args.epochs}")
-    for path in write_figures(args.out, tuple(range(args.seeds)), args.epochs):
-        print(f"saved {path}")
-    return 0
+    return figures_main(__doc__.splitlines()[0], write_figures, argv)
 
 
 if __name__ == "__main__":
