@@ -73,29 +73,6 @@ def bench_seed(repeats: int) -> dict:
     ex, dx, dy = windows_f32(76, 24)
     res: dict = {"repeats": repeats}
 
-    # NumPy, the straightforward fused loop and the tuned floor, interleaved so that all
-    # three see the same machine load.
-    t_np, t_fused, t_floor = [], [], []
-    for i in range(repeats):
-        model = Seq2Seq(hidden=10, dtype="float32", seed=0)
-        w0 = model.get_weights()
-        t_np.append(timed(model.fit, [ex, dx], dy, seed=0, **SEED_FIT))
-        w_fused = [w.copy() for w in w0]
-        t_fused.append(timed(fit_fused, w_fused, ex, dx, dy, 16, 80, 0.2, seed=0))
-        w_floor = [w.copy() for w in w0]
-        t_floor.append(timed(fit_floor, w_floor, ex, dx, dy, 16, 80, 0.2, seed=0))
-        progress(
-            f"seed fit {i + 1}/{repeats}: numpy {t_np[-1]:.3f} s, fused {t_fused[-1]:.3f} s, "
-            f"floor {t_floor[-1]:.3f} s"
-        )
-    # Same math: the fused loop reaches fit's weights exactly; the floor to float32 rounding.
-    for name, w in (("fused", w_fused), ("floor", w_floor)):
-        res[f"{name}_max_weight_diff"] = float(
-            max(np.max(np.abs(a - b)) for a, b in zip(model.get_weights(), w))
-        )
-    res["numpy"], res["fused"], res["floor"] = spread(t_np), spread(t_fused), spread(t_floor)
-    res["trained_weights"] = model.get_weights()
-
     progress("importing TensorFlow / reference_keras ...")
     t_import = time.perf_counter()
     from reference_keras import build_models
@@ -104,10 +81,31 @@ def bench_seed(repeats: int) -> dict:
     model_train, _, _ = build_models(hidden=10, steps=24)
     res["keras_first_s"] = timed(model_train.fit, [ex, dx], dy, **SEED_FIT)
     progress(f"seed fit keras, first call: {res['keras_first_s']:.2f} s")
-    warm = []
-    for i in range(max(3, repeats // 2)):  # later calls on the same model: traced already
+
+    # NumPy, the straightforward fused loop, the tuned floor and a warm Keras call (a later
+    # call on the same model, traced already), interleaved so that all four see the same
+    # machine load: on a shared machine its speed drifts over tens of seconds.
+    t_np, t_fused, t_floor, warm = [], [], [], []
+    for i in range(repeats):
+        model = Seq2Seq(hidden=10, dtype="float32", seed=0)
+        w0 = model.get_weights()
+        t_np.append(timed(model.fit, [ex, dx], dy, seed=0, **SEED_FIT))
+        w_fused = [w.copy() for w in w0]
+        t_fused.append(timed(fit_fused, w_fused, ex, dx, dy, 16, 80, 0.2, seed=0))
+        w_floor = [w.copy() for w in w0]
+        t_floor.append(timed(fit_floor, w_floor, ex, dx, dy, 16, 80, 0.2, seed=0))
         warm.append(timed(model_train.fit, [ex, dx], dy, **SEED_FIT))
-        progress(f"seed fit keras, warm call {i + 1}: {warm[-1]:.2f} s")
+        progress(
+            f"seed fit {i + 1}/{repeats}: numpy {t_np[-1]:.3f} s, fused {t_fused[-1]:.3f} s, "
+            f"floor {t_floor[-1]:.3f} s, keras warm {warm[-1]:.2f} s"
+        )
+    # Same math: the fused loop reaches fit's weights exactly; the floor to float32 rounding.
+    for name, w in (("fused", w_fused), ("floor", w_floor)):
+        res[f"{name}_max_weight_diff"] = float(
+            max(np.max(np.abs(a - b)) for a, b in zip(model.get_weights(), w))
+        )
+    res["numpy"], res["fused"], res["floor"] = spread(t_np), spread(t_fused), spread(t_floor)
+    res["trained_weights"] = model.get_weights()
     model_train, _, _ = build_models(hidden=10, steps=24)
     res["keras_fresh_s"] = timed(model_train.fit, [ex, dx], dy, **SEED_FIT)
     progress(f"seed fit keras, fresh model in a warm process: {res['keras_fresh_s']:.2f} s")

@@ -98,16 +98,22 @@ PLANTS = {
         "the missing `+ dh_next`",
     ),
     "1 - tanh(z)": (
-        "step_backward",
-        "dh * (1 - h_t**2)",
-        "dh * (1 - h_t)",
+        "bptt",
+        "1 - hs**2",
+        "1 - hs",
         "1 - tanh(z) written instead of 1 - h²",
     ),
     "tanh of h again": (
-        "step_backward",
-        "dh * (1 - h_t**2)",
-        "dh * (1 - np.tanh(h_t) ** 2)",
+        "bptt",
+        "1 - hs**2",
+        "1 - np.tanh(hs) ** 2",
         "1 - tanh(z) written instead of 1 - h²",
+    ),
+    "dh without tanh'": (
+        "step_backward",
+        "np.dot(dz_t, U.T)",
+        "np.dot(dh, U.T)",
+        "dh sent back without the tanh'",
     ),
     "mse without scale": (
         "dense_mse",
@@ -177,16 +183,16 @@ def test_a_correct_but_differently_written_solution_passes(solved, tmp_path, cap
 @pytest.mark.parametrize(
     "new, expected",
     [
-        ("return np.tanh(a_t + h_prev @ U)[:, :2]", "has shape (6, 2); it must be (6, 4)"),
+        ("return np.tanh(a_t + np.dot(h_prev, U))[:, :2]", "has shape (6, 2); it must be (6, 4)"),
         ("return np.tanh(a_t + h_prev @ np.ones((5, 5)))", "raised ValueError at line"),
-        ("return np.tanh(a_t + h_prev @ U", "syntax error at line"),
-        ("return [np.tanh(a_t + h_prev @ U)]", "must be a NumPy array of shape (6, 4)"),
+        ("return np.tanh(a_t + np.dot(h_prev, U)", "syntax error at line"),
+        ("return [np.tanh(a_t + np.dot(h_prev, U))]", "must be a NumPy array of shape (6, 4)"),
     ],
 )
 def test_code_that_raises_or_returns_the_wrong_shape_gets_a_paragraph(
     new, expected, solved, tmp_path, capsys
 ):
-    ws = plant(solved, tmp_path, "step", "return np.tanh(a_t + h_prev @ U)", new)
+    ws = plant(solved, tmp_path, "step", "return np.tanh(a_t + np.dot(h_prev, U))", new)
     rc, out = run_check(capsys, ws, "step")
     assert rc == 1 and expected in out, out
     assert "Traceback" not in out and "(step): FAIL" in out
@@ -266,8 +272,8 @@ def test_float32_results_fail_and_are_told_why(solved, tmp_path, capsys):
         solved,
         tmp_path,
         "step",
-        "return np.tanh(a_t + h_prev @ U)",
-        "return np.tanh(a_t + h_prev @ U).astype(np.float32)",
+        "return np.tanh(a_t + np.dot(h_prev, U))",
+        "return np.tanh(a_t + np.dot(h_prev, U)).astype(np.float32)",
     )
     rc, out = run_check(capsys, ws, "step")
     assert rc == 1 and "is float32: the inputs are float64" in out, out

@@ -51,8 +51,9 @@ def test_the_core_reproduces_every_golden_tensor_without_tensorflow(golden):
     H = golden["step/a"].shape[1]
     cell = SimpleRNN(np.eye(H), golden["step/recurrent_kernel"], np.zeros(H))
     assert close(cell.step(golden["step/a"], golden["step/h_prev"]), golden["step/h"])
-    dz, dh_prev = cell.step_backward(golden["step/dh"], golden["step/h"])
-    assert close(dz, golden["step/dz"]) and close(dh_prev, golden["step/dh_prev"])
+    dh_prev = cell.step_backward(golden["step/dh"], 1 - golden["step/h"] ** 2)
+    assert close(golden["step/dh"] * (1 - golden["step/h"] ** 2), golden["step/dz"])  # eq. (9)
+    assert close(dh_prev, golden["step/dh_prev"])
     # Adam, step by step
     opt, params = Adam(), [w[k].copy() for k in KEYS]
     for k in range(1, int(golden["adam/iterations"]) + 1):

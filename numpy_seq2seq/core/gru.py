@@ -58,38 +58,45 @@ class GRU:
 
     def step(self, a_t: np.ndarray, h_prev: np.ndarray) -> tuple[np.ndarray, tuple]:
         """Eqs. (G2)-(G5): a_t (N, 3H), the input projected by eq. (G1), and h_{t-1} (N, H)
-        -> h_t (N, H) and the gate values that ``step_backward`` needs."""
+        -> h_t (N, H) and what ``backward`` needs of this step: zr = [z_t r_t] (N, 2H),
+        g_t (N, H) and m^h_t (N, H)."""
         U, b = self.params[1], self.params[2]  # Keras: recurrent_kernel, bias
         H = h_prev.shape[1]
-        m = h_prev @ U + b[1]  # eq. (G2): recurrent projection + recurrent bias, all gates
-        z = sigmoid(a_t[:, :H] + m[:, :H])  # eq. (G3): update gate
-        r = sigmoid(a_t[:, H : 2 * H] + m[:, H : 2 * H])  # eq. (G3): reset gate
+        m = np.dot(h_prev, U) + b[1]  # eq. (G2): recurrent projection + recurrent bias, all gates
+        zr = sigmoid(a_t[:, : 2 * H] + m[:, : 2 * H])  # eq. (G3): update and reset gate at once
+        z, r = zr[:, :H], zr[:, H:]
         g = np.tanh(a_t[:, 2 * H :] + r * m[:, 2 * H :])  # eq. (G4): reset *after* the matmul
         h = z * h_prev + (1 - z) * g  # eq. (G5): keep the old state where z is 1
-        return h, (z, r, g, m[:, 2 * H :])
+        return h, (zr, g, m[:, 2 * H :])
 
-    def step_backward(
-        self, dh: np.ndarray, h_prev: np.ndarray, gates: tuple
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Eqs. (G8)-(G11), ``step`` run backward: the total gradient dh on h_t (N, H),
-        h_{t-1} and the gates of step t -> da_t and dm_t (N, 3H), the gradients on the
-        input and recurrent projections of (G1)-(G2), and the gradient sent on to h_{t-1}."""
+    @staticmethod
+    def local_derivatives(h_prev, z, r, g, m_h) -> tuple[np.ndarray, np.ndarray]:
+        """Eqs. (G8)-(G10) without dh_t: how much each gate's pre-activation moves per unit
+        of gradient on h_t.  They need only forward values, so they are computed for every
+        step at once; ``backward``'s loop multiplies them by dh_t.  All inputs (N, T, H)
+        -> ja, jm (N, T, 3, H): da_t = dh_t * ja_t and dm_t = dh_t * jm_t, gates z, r, h."""
+        jg = (1 - z) * (1 - g**2)  # eq. (G8): dĝ/dh, through (G5) then tanh
+        jz = (h_prev - g) * z * (1 - z)  # eq. (G8): dẑ/dh, through (G5) then sigmoid
+        jr = jg * m_h * r * (1 - r)  # eq. (G9): dr̂/dh, through r * m^h in (G4)
+        return np.stack([jz, jr, jg], axis=2), np.stack([jz, jr, jg * r], axis=2)  # eq. (G10)
+
+    def step_backward(self, dh: np.ndarray, jm_t: np.ndarray, z_t: np.ndarray) -> np.ndarray:
+        """Eqs. (G10)-(G11), ``step`` run backward: the total gradient dh on h_t (N, H),
+        step t's jm_t (N, 3, H) from ``local_derivatives`` and z_t (N, H) -> the gradient
+        sent on to h_{t-1} (N, H)."""
         U = self.params[1]  # Keras: recurrent_kernel
-        z, r, g, m_h = gates
-        dg_pre = dh * (1 - z) * (1 - g**2)  # eq. (G8): through (G5) then tanh
-        dz_pre = dh * (h_prev - g) * z * (1 - z)  # eq. (G8): through (G5) then sigmoid
-        dr_pre = dg_pre * m_h * r * (1 - r)  # eq. (G9): through r * m_h in (G4)
-        da = np.concatenate([dz_pre, dr_pre, dg_pre], axis=1)  # onto a_t, eq. (G10)
-        dm = np.concatenate([dz_pre, dr_pre, dg_pre * r], axis=1)  # onto m_t, eq. (G10)
-        return da, dm, dh * z + dm @ U.T  # eq. (G11)
+        dm = (dh[:, None] * jm_t).reshape(len(dh), -1)  # eq. (G10): onto m_t, (N, 3H)
+        return dh * z_t + np.dot(dm, U.T)  # eq. (G11): directly through (G5), and through (G2)
 
     def forward(self, xs: np.ndarray, h0: np.ndarray | None = None) -> np.ndarray:
         """xs : (N, T, D), h0 : (N, H) or None (zeros, Keras's default) -> hs : (N, T, H)."""
         W, U, b = self.params  # Keras: kernel, recurrent_kernel, bias
-        a = xs @ W + b[0]  # eq. (G1) for every step at once: input projection + input bias
+        # eq. (G1) for every step at once, input projection + input bias; like hs, stored step
+        # by step so that a[:, t] and hs[:, t] are contiguous (the trick of simple_rnn.py)
+        a = (xs.transpose(1, 0, 2) @ W + b[0]).transpose(1, 0, 2)
         N, T, H = xs.shape[0], xs.shape[1], U.shape[0]
         h = h0 = np.zeros((N, H), a.dtype) if h0 is None else h0
-        hs = np.empty((N, T, H), a.dtype)
+        hs = np.empty((T, N, H), a.dtype).transpose(1, 0, 2)  # (N, T, H)
         gates = []
         for t in range(T):
             h, gates_t = self.step(a[:, t], h)  # eqs. (G2)-(G5)
@@ -106,19 +113,23 @@ class GRU:
         W, U, b = self.params  # Keras: kernel, recurrent_kernel, bias
         xs, h0, hs, gates = self.cache
         N, T, H = hs.shape
+        zr, g, m_h = (np.stack(v, axis=1) for v in zip(*gates))  # every step's, (N, T, .)
+        z, r = zr[..., :H], zr[..., H:]
+        h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # h_{t-1} for t = 1..T
+        ja, jm = self.local_derivatives(h_prev, z, r, g, m_h)  # eqs. (G8)-(G10), all steps
         dhs = np.zeros_like(hs) if dhs is None else dhs
         dh_next = np.zeros_like(h0) if dh_last is None else dh_last
-        da, dm = np.empty((N, T, 3 * H), hs.dtype), np.empty((N, T, 3 * H), hs.dtype)
         self.dh = np.empty_like(hs)
-        h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # h_{t-1} for t = 1..T
-        for t in reversed(range(T)):
+        for t in reversed(range(T)):  # only the chain through the states is sequential
             dh = dhs[:, t] + dh_next  # eq. (G7): from the output above + from step t+1
-            da[:, t], dm[:, t], dh_next = self.step_backward(dh, h_prev[:, t], gates[t])
+            dh_next = self.step_backward(dh, jm[:, t], z[:, t])  # eqs. (G10)-(G11)
             self.dh[:, t] = dh
-        # eq. (G12): sums over every step and window, as one matmul over N*T rows
-        da2, dm2 = da.reshape(N * T, 3 * H), dm.reshape(N * T, 3 * H)
-        self.grads[0][...] = xs.reshape(N * T, -1).T @ da2  # dW = sum x_t^T da_t
-        self.grads[1][...] = h_prev.reshape(N * T, H).T @ dm2  # dU = sum h_{t-1}^T dm_t
-        self.grads[2][0] = da2.sum(axis=0)  # db_in = sum da_t
-        self.grads[2][1] = dm2.sum(axis=0)  # db_rec = sum dm_t
-        return da @ W.T, dh_next  # eq. (G12): dxs; and dh_next is now dh_0
+        # eq. (G10) for every step, the same products the loop made; then eq. (G12):
+        # sums over every step and window, as one matmul over N*T rows
+        da = (self.dh[:, :, None] * ja).reshape(N * T, 3 * H)
+        dm = (self.dh[:, :, None] * jm).reshape(N * T, 3 * H)
+        self.grads[0][...] = xs.reshape(N * T, -1).T @ da  # dW = sum x_t^T da_t
+        self.grads[1][...] = h_prev.reshape(N * T, H).T @ dm  # dU = sum h_{t-1}^T dm_t
+        self.grads[2][0] = da.sum(axis=0)  # db_in = sum da_t
+        self.grads[2][1] = dm.sum(axis=0)  # db_rec = sum dm_t
+        return (da @ W.T).reshape(N, T, -1), dh_next  # eq. (G12): dxs; dh_next is now dh_0

@@ -60,50 +60,63 @@ class LSTM:
 
     def step(self, a_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray) -> tuple:
         """Eqs. (L2)-(L5): a_t (N, 4H), the input projected by eq. (L1), h_{t-1} and
-        c_{t-1} (N, H) -> h_t, c_t (N, H) and the gate values that ``step_backward`` needs."""
+        c_{t-1} (N, H) -> h_t, c_t (N, H) and what ``backward`` needs of this step:
+        sigma(s_t) (N, 4H), whose blocks i, f and o are the gates, and g_t (N, H)."""
         U, b = self.params[1], self.params[2]  # Keras: recurrent_kernel, bias
         H = h_prev.shape[1]
-        s = (a_t + h_prev @ U) + b  # eq. (L2): Keras adds the bias *last*
-        i = sigmoid(s[:, :H])  # eq. (L3): input gate
-        f = sigmoid(s[:, H : 2 * H])  # eq. (L3): forget gate
+        s = (a_t + np.dot(h_prev, U)) + b  # eq. (L2): Keras adds the bias *last*
+        sig = sigmoid(s)  # eq. (L3): i, f, o in one call (the candidate's block goes unused)
+        i, f, o = sig[:, :H], sig[:, H : 2 * H], sig[:, 3 * H :]  # input, forget, output gate
         g = np.tanh(s[:, 2 * H : 3 * H])  # eq. (L3): candidate
-        o = sigmoid(s[:, 3 * H :])  # eq. (L3): output gate
         c = f * c_prev + i * g  # eq. (L4): forget some of the old cell, write some new
-        tc = np.tanh(c)
-        h = o * tc  # eq. (L5)
-        return h, c, (i, f, g, o, tc)
+        h = o * np.tanh(c)  # eq. (L5)
+        return h, c, (sig, g)
+
+    @staticmethod
+    def local_derivatives(c_prev, sig, g, tc) -> tuple[np.ndarray, np.ndarray]:
+        """Eqs. (L8)-(L9) without dh_t and dc_t: the factors that need only forward values,
+        for every step at once; ``backward``'s loop multiplies them by the gradients.
+        c_{t-1}, g_t, tanh(c_t) (N, T, H) and sigma(s_t) (N, T, 4H) -> ``dc_dh`` (N, T, H),
+        with dc_t = dc_next + dh_t * dc_dh_t, and ``js`` (N, T, 4H), with
+        ds_t = [dc_t dc_t dc_t dh_t] * js_t."""
+        H = g.shape[-1]
+        i, f, o = sig[..., :H], sig[..., H : 2 * H], sig[..., 3 * H :]
+        dc_dh = o * (1 - tc**2)  # eq. (L8): c_t reaches h_t through o_t tanh(c_t)
+        js = np.concatenate(  # eq. (L9): through (L4)-(L5), then each activation
+            [
+                g * i * (1 - i),  # input gate
+                c_prev * f * (1 - f),  # forget gate
+                i * (1 - g**2),  # candidate
+                tc * o * (1 - o),  # output gate
+            ],
+            axis=-1,
+        )
+        return dc_dh, js
 
     def step_backward(
-        self, dh: np.ndarray, dc_next: np.ndarray, c_prev: np.ndarray, gates: tuple
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Eqs. (L8)-(L11), ``step`` run backward: the total gradient dh on h_t, the gradient
-        dc_next on c_t from step t+1, c_{t-1} and the gates of step t -> ds_t (N, 4H), the
-        gradient on the pre-activations; the gradients sent on to h_{t-1} and c_{t-1};
-        and dc_t, the total gradient on c_t."""
+        self, dh: np.ndarray, dc_next: np.ndarray, dc_dh_t: np.ndarray, js_t: np.ndarray, f_t
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Eqs. (L8)-(L11), ``step`` run backward: the total gradient dh on h_t (N, H), the
+        gradient dc_next on c_t from step t+1, step t's factors from ``local_derivatives``
+        and forget gate f_t -> the gradients sent on to h_{t-1} and c_{t-1}, and dc_t."""
         U = self.params[1]  # Keras: recurrent_kernel
-        i, f, g, o, tc = gates
-        dc = dc_next + dh * o * (1 - tc**2)  # eq. (L8): c_t feeds c_{t+1} and h_t
-        ds = np.concatenate(  # eq. (L9): through (L4)-(L5), then each activation
-            [
-                dc * g * i * (1 - i),  # input gate
-                dc * c_prev * f * (1 - f),  # forget gate
-                dc * i * (1 - g**2),  # candidate
-                dh * tc * o * (1 - o),  # output gate
-            ],
-            axis=1,
-        )
-        return ds, ds @ U.T, dc * f, dc  # eq. (L10): dh_{t-1}; eq. (L11): dc_{t-1}
+        dc = dc_next + dh * dc_dh_t  # eq. (L8): c_t feeds c_{t+1} and h_t
+        ds = np.concatenate([dc, dc, dc, dh], axis=1) * js_t  # eq. (L9): onto s_t, (N, 4H)
+        return np.dot(ds, U.T), dc * f_t, dc  # eq. (L10): dh_{t-1}; eq. (L11): dc_{t-1}
 
     def forward(self, xs: np.ndarray, h0: tuple | None = None) -> np.ndarray:
         """xs : (N, T, D), h0 : the pair (h_0, c_0) of (N, H) arrays, or None (zeros,
         Keras's default) -> hs : (N, T, H).  Sets ``state`` to the pair (h_T, c_T)."""
         W, U, b = self.params  # Keras: kernel, recurrent_kernel, bias
-        a = xs @ W  # eq. (L1) for every step at once; the bias comes in (L2)
+        # eq. (L1) for every step at once (the bias comes in (L2)); like hs and cs, stored
+        # step by step so that a[:, t], hs[:, t], cs[:, t] are contiguous (see simple_rnn.py)
+        a = (xs.transpose(1, 0, 2) @ W).transpose(1, 0, 2)
         N, T, H = xs.shape[0], xs.shape[1], U.shape[0]
         if h0 is None:
             h0 = (np.zeros((N, H), a.dtype), np.zeros((N, H), a.dtype))
         h, c = h0
-        hs, cs = np.empty((N, T, H), a.dtype), np.empty((N, T, H), a.dtype)
+        hs = np.empty((T, N, H), a.dtype).transpose(1, 0, 2)  # (N, T, H)
+        cs = np.empty_like(hs)
         gates = []
         for t in range(T):
             h, c, gates_t = self.step(a[:, t], h, c)  # eqs. (L2)-(L5)
@@ -120,21 +133,24 @@ class LSTM:
         W, U, b = self.params  # Keras: kernel, recurrent_kernel, bias
         xs, (h0, c0), hs, cs, gates = self.cache
         N, T, H = hs.shape
-        dhs = np.zeros_like(hs) if dhs is None else dhs
-        dh_next, dc_next = (np.zeros_like(h0), np.zeros_like(c0)) if dh_last is None else dh_last
-        ds = np.empty((N, T, 4 * H), hs.dtype)
-        self.dh, self.dc = np.empty_like(hs), np.empty_like(hs)
+        sig, g = (np.stack(v, axis=1) for v in zip(*gates))  # every step's, (N, T, .)
         h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # h_{t-1} for t = 1..T
         c_prev = np.concatenate([c0[:, None], cs[:, :-1]], axis=1)  # c_{t-1} for t = 1..T
-        for t in reversed(range(T)):
+        dc_dh, js = self.local_derivatives(c_prev, sig, g, np.tanh(cs))  # all steps at once
+        f = sig[..., H : 2 * H]  # the forget gate, which (L11) needs at every step
+        dhs = np.zeros_like(hs) if dhs is None else dhs
+        dh_next, dc_next = (np.zeros_like(h0), np.zeros_like(c0)) if dh_last is None else dh_last
+        self.dh, self.dc = np.empty_like(hs), np.empty_like(hs)
+        for t in reversed(range(T)):  # only the chain through the states is sequential
             dh = dhs[:, t] + dh_next  # eq. (L7): from the output above + from step t+1
-            ds[:, t], dh_next, dc_next, self.dc[:, t] = self.step_backward(
-                dh, dc_next, c_prev[:, t], gates[t]
+            dh_next, dc_next, self.dc[:, t] = self.step_backward(
+                dh, dc_next, dc_dh[:, t], js[:, t], f[:, t]
             )  # eqs. (L8)-(L11)
             self.dh[:, t] = dh
-        # eq. (L12): sums over every step and window, as one matmul over N*T rows
-        ds2 = ds.reshape(N * T, 4 * H)
-        self.grads[0][...] = xs.reshape(N * T, -1).T @ ds2  # dW = sum x_t^T ds_t
-        self.grads[1][...] = h_prev.reshape(N * T, H).T @ ds2  # dU = sum h_{t-1}^T ds_t
-        self.grads[2][...] = ds2.sum(axis=0)  # db = sum ds_t
-        return ds @ W.T, (dh_next, dc_next)  # eq. (L12): dxs; and (dh_0, dc_0)
+        # eq. (L9) for every step, the same products the loop made; then eq. (L12):
+        # sums over every step and window, as one matmul over N*T rows
+        ds = (np.concatenate([self.dc, self.dc, self.dc, self.dh], axis=2) * js).reshape(N * T, -1)
+        self.grads[0][...] = xs.reshape(N * T, -1).T @ ds  # dW = sum x_t^T ds_t
+        self.grads[1][...] = h_prev.reshape(N * T, H).T @ ds  # dU = sum h_{t-1}^T ds_t
+        self.grads[2][...] = ds.sum(axis=0)  # db = sum ds_t
+        return (ds @ W.T).reshape(N, T, -1), (dh_next, dc_next)  # eq. (L12): dxs; (dh_0, dc_0)

@@ -5,6 +5,15 @@ A layer in the style of *Deep Learning from Scratch 2*: ``params`` and ``grads``
 that runs the same loop in reverse.  Arrays are batch-major, like Keras:
 ``xs`` is (N, T, D) and ``hs`` is (N, T, H), so ``hs[:, t-1]`` is the state
 h_t of ``docs/bptt.md`` (t = 1..T) and ``h0`` is h_0.
+
+One speed trick, measured in ``docs/performance.md``: ``forward`` stores the
+input projection ``a`` and the states ``hs`` step by step in memory (their
+indexing stays (N, T, H)), so that ``a[:, t]`` and ``hs[:, t]`` are each one
+contiguous block.  On arrays this small, NumPy is about twice as fast on a
+contiguous block as on N rows spread through memory, and the loops touch such
+a slice at every step.  And ``backward`` computes the tanh' of every step
+before its loop, and every dz_t after it: inside the loop runs only what must
+be sequential, the chain through the states.
 """
 
 from __future__ import annotations
@@ -49,21 +58,21 @@ class SimpleRNN:
     def step(self, a_t: np.ndarray, h_prev: np.ndarray) -> np.ndarray:
         """Eq. (2): a_t (N, H), the input projected by eq. (1), and h_{t-1} (N, H) -> h_t (N, H)."""
         U = self.params[1]  # Keras: recurrent_kernel
-        return np.tanh(a_t + h_prev @ U)
+        return np.tanh(a_t + np.dot(h_prev, U))  # b is in a_t already: Keras adds it first
 
-    def step_backward(self, dh: np.ndarray, h_t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def step_backward(self, dh: np.ndarray, dtanh_t: np.ndarray) -> np.ndarray:
         """Eqs. (9)-(10), ``step`` run backward: the total gradient dh on h_t (N, H) and
-        h_t (N, H) -> dz_t (N, H) and the gradient it sends on to h_{t-1} (N, H)."""
+        tanh'(z_t) = 1 - h_t**2 (N, H) -> the gradient sent on to h_{t-1} (N, H)."""
         U = self.params[1]  # Keras: recurrent_kernel
-        dz_t = dh * (1 - h_t**2)  # eq. (9): tanh'(z_t) = 1 - h_t^2
-        return dz_t, dz_t @ U.T  # eq. (10)
+        dz_t = dh * dtanh_t  # eq. (9): back through the tanh
+        return np.dot(dz_t, U.T)  # eq. (10): back through h_{t-1} U
 
     def forward(self, xs: np.ndarray, h0: np.ndarray | None = None) -> np.ndarray:
         """xs : (N, T, D), h0 : (N, H) or None (zeros, Keras's default) -> hs : (N, T, H)."""
         W, U, b = self.params  # Keras: kernel, recurrent_kernel, bias
-        a = xs @ W + b  # eq. (1) for every step at once; Keras adds b before the h U term
+        a = (xs.transpose(1, 0, 2) @ W + b).transpose(1, 0, 2)  # eq. (1), stored step by step
         h = h0 = np.zeros_like(a[:, 0]) if h0 is None else h0
-        hs = np.empty_like(a)
+        hs = np.empty_like(a)  # (N, T, H), stored step by step like a: see the module docstring
         for t in range(xs.shape[1]):
             h = self.step(a[:, t], h)  # eq. (2)
             hs[:, t] = h
@@ -80,14 +89,14 @@ class SimpleRNN:
         N, T, H = hs.shape
         dhs = np.zeros_like(hs) if dhs is None else dhs
         dh_next = np.zeros_like(h0) if dh_last is None else dh_last
-        dz, self.dh = np.empty_like(hs), np.empty_like(hs)
-        for t in reversed(range(T)):
+        self.dh, dtanh = np.empty_like(hs), 1 - hs**2  # eq. (9): tanh'(z_t) = 1 - h_t^2, all t
+        for t in reversed(range(T)):  # only the chain through the states is sequential
             dh = dhs[:, t] + dh_next  # eq. (8): from the output above + from step t+1
-            dz[:, t], dh_next = self.step_backward(dh, hs[:, t])  # eqs. (9)-(10)
+            dh_next = self.step_backward(dh, dtanh[:, t])  # eqs. (9)-(10)
             self.dh[:, t] = dh
-        # eq. (11): sums over every step and window, as one matmul over N*T rows
+        dz = self.dh * dtanh  # eq. (9) for every step at once: the loop's dz_t, not stored
         h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # h_{t-1} for t = 1..T
-        dz2 = dz.reshape(N * T, H)
+        dz2 = dz.reshape(N * T, H)  # eq. (11): each sum over steps and windows is one matmul
         self.grads[0][...] = xs.reshape(N * T, -1).T @ dz2  # dW = sum x_t^T dz_t
         self.grads[1][...] = h_prev.reshape(N * T, H).T @ dz2  # dU = sum h_{t-1}^T dz_t
         self.grads[2][...] = dz2.sum(axis=0)  # db = sum dz_t

@@ -84,8 +84,9 @@ EXERCISES = (
         "one RNN step backward",
         ((SimpleRNN, SimpleRNN.step_backward),),
         (
-            "Eq. (9): tanh'(z_t) = 1 - tanh(z_t)^2, and tanh(z_t) is h_t, which you are "
-            "given. Eq. (10): z_t = a_t + h_{t-1} U, so the gradient on h_{t-1} is dz_t U^T.",
+            "Eq. (9): dz_t = dh * tanh'(z_t), and backward hands you tanh'(z_t) = 1 - h_t^2 "
+            "as dtanh_t. Eq. (10): z_t = a_t + h_{t-1} U, so the gradient on h_{t-1} is "
+            "dz_t U^T. Return that gradient only.",
         ),
         RNN_SELF + " The checker calls it with a recurrent kernel of its own and compares "
         "with Keras's gradient of one SimpleRNN step.",
@@ -96,10 +97,12 @@ EXERCISES = (
         "BPTT over the sequence",
         ((SimpleRNN, SimpleRNN.backward),),
         (
-            "Loop t from T-1 down to 0. Eq. (8): h_t receives gradient from the output above "
-            "(dhs[:, t]) AND from step t+1 (dh_next): add them. Then self.step_backward. "
-            "After the loop, eq. (11) pairs each dz_t with x_t and with h_{t-1}, the state "
-            "BEFORE the step (h0 for the first). Do not modify dhs.",
+            "Before the loop, eq. (9)'s tanh'(z_t) = 1 - tanh(z_t)^2 for every step at once: "
+            "tanh(z_t) is h_t, so that is 1 - hs**2. Loop t from T-1 down to 0. Eq. (8): h_t "
+            "receives gradient from the output above (dhs[:, t]) AND from step t+1 (dh_next): "
+            "add them, keep the sum in self.dh, then self.step_backward. After the loop, "
+            "dz = self.dh * tanh' for every step, and eq. (11) pairs each dz_t with x_t and "
+            "with h_{t-1}, the state BEFORE the step (h0 for the first). Do not modify dhs.",
         ),
         RNN_SELF + " The checker runs our `forward` first (so `self.cache` holds xs, h0 and "
         "hs), then your backward on the decoder and on the encoder.",

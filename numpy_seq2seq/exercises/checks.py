@@ -159,13 +159,12 @@ def h_dense_mse(ctx: Context, f: dict) -> dict:
 def h_step_backward(ctx: Context, f: dict) -> dict:
     g = ctx.g
     cell = subclass(SimpleRNN, f)(np.eye(ctx.H), g["step/recurrent_kernel"].copy(), np.zeros(ctx.H))
-    res = run(
-        cell.step_backward, "Your `step_backward`", ctx.workspace, dh=g["step/dh"], h_t=g["step/h"]
+    dtanh_t = 1 - g["step/h"] ** 2  # tanh'(z_t), as backward computes it for every step
+    dh_prev = run(
+        cell.step_backward, "Your `step_backward`", ctx.workspace, dh=g["step/dh"], dtanh_t=dtanh_t
     )
-    dz, dh_prev = expect_pair(res, "step_backward")
     shape = (ctx.N, ctx.H)
     return {
-        "dz_t": expect_array(dz, "dz_t", shape, "(N, H)"),
         "dh_prev (to h_{t-1})": expect_array(dh_prev, "the gradient on h_{t-1}", shape, "(N, H)"),
     }
 
@@ -297,12 +296,10 @@ def r_step_backward(ctx: Context) -> list:
     g = ctx.g
     cell = SimpleRNN(np.eye(ctx.H), g["step/recurrent_kernel"].copy(), np.zeros(ctx.H))
     a, h_prev = g["step/a"].copy(), g["step/h_prev"].copy()
-    num = _vjp(ctx, "step", lambda: float(np.sum(g["step/dh"] * cell.step(a, h_prev))), [a, h_prev])
+    num = _vjp(ctx, "step", lambda: float(np.sum(g["step/dh"] * cell.step(a, h_prev))), [h_prev])
     return [
-        ("dz_t", g["step/dz"], GOLDEN),
-        ("dz_t", num[0], NUMERICAL),
         ("dh_prev (to h_{t-1})", g["step/dh_prev"], GOLDEN),
-        ("dh_prev (to h_{t-1})", num[1], NUMERICAL),
+        ("dh_prev (to h_{t-1})", num[0], NUMERICAL),
     ]
 
 
@@ -420,18 +417,22 @@ PAPER = "the paper's Adam where Keras's is expected"
 TRUE_Y = "the true y fed back at inference"
 
 _DY = "dy = diff * (2.0 / diff.size)"
-_TANH = "(1 - h_t**2)"
+_TANH = "1 - hs**2"
 MISTAKES: dict[str, list[Mistake]] = {
     "step": [
         Mistake(
             "the bias added twice",
             "a_t already holds x_t W + b (eq. (1)); step adds only h_{t-1} U before the tanh.",
-            _mutant(SimpleRNN.step, "a_t + h_prev @ U", "a_t + h_prev @ U + self.params[2]"),
+            _mutant(
+                SimpleRNN.step,
+                "a_t + np.dot(h_prev, U)",
+                "a_t + np.dot(h_prev, U) + self.params[2]",
+            ),
         ),
         Mistake(
             "U^T where U belongs",
             "Keras computes h_{t-1} @ U with U = recurrent_kernel, not its transpose.",
-            _mutant(SimpleRNN.step, "h_prev @ U", "h_prev @ U.T"),
+            _mutant(SimpleRNN.step, "np.dot(h_prev, U)", "np.dot(h_prev, U.T)"),
         ),
     ],
     "forward": [
@@ -471,20 +472,15 @@ MISTAKES: dict[str, list[Mistake]] = {
     ],
     "step_backward": [
         Mistake(
-            TANH,
-            "tanh'(z) = 1 - tanh(z)², and tanh(z_t) is h_t: eq. (9) is dh * (1 - h_t**2).",
-            _mutant(SimpleRNN.step_backward, _TANH, "(1 - h_t)"),
-        ),
-        Mistake(
-            TANH,
-            "you applied tanh to h_t again: h_t already is tanh(z_t), so eq. (9) "
-            "is dh * (1 - h_t**2).",
-            _mutant(SimpleRNN.step_backward, _TANH, "(1 - np.tanh(h_t) ** 2)"),
-        ),
-        Mistake(
             "U where U^T belongs",
             "z_t = a_t + h_{t-1} U, so eq. (10) sends dz_t U^T back.",
-            _mutant(SimpleRNN.step_backward, "dz_t @ U.T", "dz_t @ U"),
+            _mutant(SimpleRNN.step_backward, "np.dot(dz_t, U.T)", "np.dot(dz_t, U)"),
+        ),
+        Mistake(
+            "dh sent back without the tanh'",
+            "eq. (10) sends back dz_t U^T, and dz_t = dh * tanh'(z_t) (eq. (9)): "
+            "the gradient goes back through the tanh before it reaches h_{t-1} U.",
+            _mutant(SimpleRNN.step_backward, "np.dot(dz_t, U.T)", "np.dot(dh, U.T)"),
         ),
     ],
     "bptt": [
@@ -501,8 +497,13 @@ MISTAKES: dict[str, list[Mistake]] = {
         ),
         Mistake(
             TANH,
-            "tanh'(z) = 1 - h_t², eq. (9).",
-            _mutant(SimpleRNN.step_backward, _TANH, "(1 - h_t)"),
+            "tanh'(z) = 1 - tanh(z)², and tanh(z_t) is h_t: eq. (9) is 1 - hs**2.",
+            _mutant(SimpleRNN.backward, _TANH, "1 - hs"),
+        ),
+        Mistake(
+            TANH,
+            "you applied tanh to hs again: hs already is tanh(z), so eq. (9) is 1 - hs**2.",
+            _mutant(SimpleRNN.backward, _TANH, "1 - np.tanh(hs) ** 2"),
         ),
     ],
     "context": [
