@@ -94,7 +94,7 @@ class SimpleRNN:
             dh = dhs[:, t] + dh_next  # eq. (8): from the output above + from step t+1
             dh_next = self.step_backward(dh, dtanh[:, t])  # eqs. (9)-(10)
             self.dh[:, t] = dh
-        dz = self.dh * dtanh  # eq. (9) for every step at once: the loop's dz_t, not stored
+        dz = np.multiply(self.dh, dtanh, order="C")  # eq. (9), all t; C order: reshape is free
         h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # h_{t-1} for t = 1..T
         dz2 = dz.reshape(N * T, H)  # eq. (11): each sum over steps and windows is one matmul
         self.grads[0][...] = xs.reshape(N * T, -1).T @ dz2  # dW = sum x_t^T dz_t
