@@ -70,7 +70,9 @@ class GRU:
         return h, (zr, g, m[:, 2 * H :])
 
     @staticmethod
-    def local_derivatives(h_prev, z, r, g, m_h) -> tuple[np.ndarray, np.ndarray]:
+    def local_derivatives(
+        h_prev: np.ndarray, z: np.ndarray, r: np.ndarray, g: np.ndarray, m_h: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Eqs. (G8)-(G10) without dh_t: how much each gate's pre-activation moves per unit
         of gradient on h_t.  They need only forward values, so they are computed for every
         step at once; ``backward``'s loop multiplies them by dh_t.  All inputs (N, T, H)

@@ -73,7 +73,9 @@ class LSTM:
         return h, c, (sig, g)
 
     @staticmethod
-    def local_derivatives(c_prev, sig, g, tc) -> tuple[np.ndarray, np.ndarray]:
+    def local_derivatives(
+        c_prev: np.ndarray, sig: np.ndarray, g: np.ndarray, tc: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Eqs. (L8)-(L9) without dh_t and dc_t: the factors that need only forward values,
         for every step at once; ``backward``'s loop multiplies them by the gradients.
         c_{t-1}, g_t, tanh(c_t) (N, T, H) and sigma(s_t) (N, T, 4H) -> ``dc_dh`` (N, T, H),
@@ -94,7 +96,12 @@ class LSTM:
         return dc_dh, js
 
     def step_backward(
-        self, dh: np.ndarray, dc_next: np.ndarray, dc_dh_t: np.ndarray, js_t: np.ndarray, f_t
+        self,
+        dh: np.ndarray,
+        dc_next: np.ndarray,
+        dc_dh_t: np.ndarray,
+        js_t: np.ndarray,
+        f_t: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Eqs. (L8)-(L11), ``step`` run backward: the total gradient dh on h_t (N, H), the
         gradient dc_next on c_t from step t+1, step t's factors from ``local_derivatives``
