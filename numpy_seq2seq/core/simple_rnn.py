@@ -6,14 +6,19 @@ that runs the same loop in reverse.  Arrays are batch-major, like Keras:
 ``xs`` is (N, T, D) and ``hs`` is (N, T, H), so ``hs[:, t-1]`` is the state
 h_t of ``docs/bptt.md`` (t = 1..T) and ``h0`` is h_0.
 
-One speed trick, measured in ``docs/performance.md``: ``forward`` stores the
-input projection ``a`` and the states ``hs`` step by step in memory (their
-indexing stays (N, T, H)), so that ``a[:, t]`` and ``hs[:, t]`` are each one
-contiguous block.  On arrays this small, NumPy is about twice as fast on a
-contiguous block as on N rows spread through memory, and the loops touch such
-a slice at every step.  And ``backward`` computes the tanh' of every step
-before its loop, and every dz_t after it: inside the loop runs only what must
-be sequential, the chain through the states.
+Three choices for speed, measured in ``docs/performance.md``; none changes a
+result by one bit.  On arrays this small every NumPy call costs about the same
+whatever it computes, so they cut the calls made at every step:
+
+* ``forward`` stores the input projection ``a`` and the states ``hs`` step by
+  step in memory (their indexing stays (N, T, H)), so that ``a[:, t]`` and
+  ``hs[:, t]`` are each one contiguous block: NumPy is about twice as fast on
+  one block as on N rows spread through memory;
+* ``backward`` computes the tanh' of every step before its loop and every dz_t
+  after it: inside the loop runs only what must be sequential, the chain
+  through the states;
+* the per-step products are ``np.dot(h, U)``, as *Deep Learning from Scratch 2*
+  writes them, which has less overhead per call than ``h @ U``.
 """
 
 from __future__ import annotations
