@@ -39,6 +39,7 @@ from scripts.teaching_common import (
     seed_task,
     spread,
     train_many,
+    write_figure_set,
 )
 
 #: The window figure (a) shows: the one the issue and the CLI's output name.
@@ -236,16 +237,14 @@ def write_figures(
     out: Path, seeds: tuple[int, ...] = SPREAD_SEEDS, epochs: int = EPOCHS
 ) -> list[Path]:
     """Compute and write both figures into ``out``; returns their paths (for ``make docs``)."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     result = compute(seeds, epochs)
-    paths = [out / "exposure_window.png", out / "exposure_by_step.png"]
-    plot_window(result, paths[0])
-    plot_by_step(result, paths[1])
-    for line in summary_lines(result):
-        print(line)
-    print("quoted in the tutorials:", quoted(result))
-    return paths
+    report = [*summary_lines(result), f"quoted in the tutorials: {quoted(result)}"]
+    return write_figure_set(
+        out,
+        result,
+        {"exposure_window.png": plot_window, "exposure_by_step.png": plot_by_step},
+        report,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -100,6 +100,20 @@ def spread(values: Iterable[float]) -> dict[str, float]:
     return {"min": float(arr.min()), "median": float(np.median(arr)), "max": float(arr.max())}
 
 
+def write_figure_set(out: Path, result: dict, plots: dict, report: list[str]) -> list[Path]:
+    """Draw ``result`` with each ``{file name: plot function}`` of ``plots`` into ``out``,
+    print ``report``; the paths written, in order (both figure scripts' ``write_figures``)."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, plot in plots.items():
+        plot(result, out / name)
+        paths.append(out / name)
+    for line in report:
+        print(line)
+    return paths
+
+
 def figures_main(description: str, write_figures, argv: list[str] | None = None) -> int:
     """The command line both figure scripts share: ``--out DIR [--seeds N] [--epochs E]``."""
     p = argparse.ArgumentParser(description=description)

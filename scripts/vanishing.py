@@ -47,6 +47,7 @@ from scripts.teaching_common import (
     spread,
     train_many,
     untrained_model,
+    write_figure_set,
 )
 
 if TYPE_CHECKING:
@@ -270,16 +271,17 @@ def write_figures(
     out: Path, seeds: tuple[int, ...] = SPREAD_SEEDS, epochs: int = EPOCHS
 ) -> list[Path]:
     """Compute and write both figures into ``out``; returns their paths (for ``make docs``)."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     result = compute(seeds, epochs)
-    paths = [out / "vanishing_jacobians.png", out / "recurrent_singular_values.png"]
-    plot_jacobians(result, paths[0])
-    plot_singular_values(result, paths[1])
-    for line in summary_lines(result):
-        print(line)
-    print("quoted in the docs:", quoted(result))
-    return paths
+    report = [*summary_lines(result), f"quoted in the docs: {quoted(result)}"]
+    return write_figure_set(
+        out,
+        result,
+        {
+            "vanishing_jacobians.png": plot_jacobians,
+            "recurrent_singular_values.png": plot_singular_values,
+        },
+        report,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import tensorflow as tf
+from hypothesis import strategies as st
 
 import reference_keras as rk
 from numpy_seq2seq import Seq2Seq
@@ -112,3 +113,25 @@ def check_weight_layout(model_train) -> None:
     assert len(paths) == len(WEIGHT_NAMES), paths
     for path, (layer, name) in zip(paths, WEIGHT_NAMES):
         assert path.split("/")[0] == layer and path.split("/")[-1] == name, (path, layer, name)
+
+
+@st.composite
+def configs(draw, max_batch: int, max_val: int, max_hidden: int, max_steps: int) -> dict:
+    """A random model and data configuration for the hypothesis cross-checks: tokens 1-3,
+    a last training batch that is partial, and a validation_split that lands on n_train."""
+    batch = draw(st.integers(2, max_batch))
+    n_train = batch * draw(st.integers(0, 2)) + draw(st.integers(1, batch - 1))  # partial batch
+    n_val = draw(st.integers(1, max_val))
+    n = n_train + n_val
+    return dict(
+        enc=draw(st.integers(1, 3)),
+        dec=draw(st.integers(1, 3)),
+        hidden=draw(st.integers(1, max_hidden)),
+        steps=draw(st.integers(1, max_steps)),
+        n=n,
+        batch=batch,
+        split=(n_val - 0.5) / n,  # half a window inside the cut: floor() lands on n_train
+        n_train=n_train,
+        seed=draw(st.integers(0, 2**16)),
+        keras_to_numpy=draw(st.booleans()),
+    )

@@ -17,11 +17,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from keras_helpers import (
     TOL_F64,
     TOL_F64_GRAD_REL,
     check_weight_layout,
+    configs,
     keras_fit,
     keras_forward,
     keras_loss_and_grads,
@@ -54,29 +54,9 @@ def exchanged_pair(cell, enc, dec, hidden, steps, seed, keras_to_numpy):
     return np_model, *models
 
 
-@st.composite
-def configs(draw):
-    batch = draw(st.integers(2, 4))
-    n_train = batch * draw(st.integers(0, 2)) + draw(st.integers(1, batch - 1))  # partial batch
-    n_val = draw(st.integers(1, 3))
-    n = n_train + n_val
-    return dict(
-        enc=draw(st.integers(1, 3)),
-        dec=draw(st.integers(1, 3)),
-        hidden=draw(st.integers(1, 6)),
-        steps=draw(st.integers(1, 8)),
-        n=n,
-        batch=batch,
-        split=(n_val - 0.5) / n,  # half a window inside the cut: floor() lands on n_train
-        n_train=n_train,
-        seed=draw(st.integers(0, 2**16)),
-        keras_to_numpy=draw(st.booleans()),
-    )
-
-
 @pytest.mark.parametrize("cell", CELLS)
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cfg=configs())
+@given(cfg=configs(max_batch=4, max_val=3, max_hidden=6, max_steps=8))
 def test_random_configurations_float64(cell, cfg):
     np_model, model_train, model_pred_e, pred_d_model = exchanged_pair(
         cell,

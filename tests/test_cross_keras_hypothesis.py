@@ -15,10 +15,10 @@ tf = pytest.importorskip("tensorflow")
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from keras_helpers import (
     TOL_F64,
     TOL_F64_GRAD_REL,
+    configs,
     keras_forward,
     keras_loss_and_grads,
     max_abs,
@@ -31,28 +31,8 @@ from numpy_seq2seq.gradcheck import relative_error
 from numpy_seq2seq.model import epoch_orders, split_windows
 
 
-@st.composite
-def configs(draw):
-    batch = draw(st.integers(2, 5))
-    n_train = batch * draw(st.integers(0, 2)) + draw(st.integers(1, batch - 1))  # partial batch
-    n_val = draw(st.integers(1, 4))
-    n = n_train + n_val
-    return dict(
-        enc=draw(st.integers(1, 3)),
-        dec=draw(st.integers(1, 3)),
-        hidden=draw(st.integers(1, 8)),
-        steps=draw(st.integers(1, 10)),
-        n=n,
-        batch=batch,
-        # half a window inside the intended cut, so floor() lands on n_train
-        split=(n_val - 0.5) / n,
-        n_train=n_train,
-        seed=draw(st.integers(0, 2**16)),
-    )
-
-
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cfg=configs())
+@given(cfg=configs(max_batch=5, max_val=4, max_hidden=8, max_steps=10))
 def test_random_configurations_float64(cfg):
     np_model, model_train, model_pred_e, pred_d_model = pair(
         cfg["enc"], cfg["dec"], cfg["hidden"], cfg["steps"], dtype="float64", seed=cfg["seed"]
