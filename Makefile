@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-test
 
-.PHONY: test demo lint bench docs clean
+.PHONY: test test-quick system-deps demo lint bench docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,20 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint
-	$(PY) -m pytest
+# The browser test's system packages (chromium, a Japanese font, the math font): installed
+# with apt-get as root; otherwise one line says what is missing and how to install it.
+system-deps: $(STAMP)
+	@$(PY) -m scripts.system_deps --install
+
+# Every test, on every core (pytest-xdist; tests that share an expensive fixture run on one
+# worker: --dist loadgroup).  The slowest tests are listed at the end.
+PYTEST := $(PY) -m pytest -n auto --dist loadgroup
+test: lint system-deps
+	$(PYTEST) --durations=15
+
+# The learners' quick loop: every NumPy-only test and one Keras parity test per cell.
+test-quick: $(STAMP)
+	$(PYTEST) -m "not slow"
 
 # The demo: NumPy and Keras side by side (scripts/compare.py).  Without
 # TensorFlow (no wheel for this platform, or its import fails) it falls back

@@ -13,91 +13,29 @@
   (orthonormal rows), and the LSTM's bias the same unit forget bias.
 """
 
-import numpy as np
 import pytest
-import tensorflow as tf
+
+# A missing TensorFlow skips this module; CI (NUMPY_SEQ2SEQ_REQUIRE_KERAS=1) turns
+# that skip into a failure (tests/conftest.py).
+tf = pytest.importorskip("tensorflow")
+pytestmark = pytest.mark.slow  # Keras runs: the full suite only, not make test-quick
+
+import numpy as np
 from hypothesis import HealthCheck, given, settings
-from keras_helpers import (
-    TOL_F64,
-    TOL_F64_GRAD_REL,
-    check_weight_layout,
-    configs,
-    keras_fit,
-    keras_forward,
-    keras_loss_and_grads,
-    max_abs,
-    random_weights,
-    windows,
-)
+from keras_helpers import TOL_F64, assert_parity, configs, exchanged_pair, keras_fit, max_abs
 
 import reference_keras as rk
 from numpy_seq2seq import Seq2Seq
 from numpy_seq2seq.data import INIT_POINTS
-from numpy_seq2seq.gradcheck import relative_error
-from numpy_seq2seq.model import epoch_orders, split_windows
 
 CELLS = ("gru", "lstm")
-
-
-def exchanged_pair(cell, enc, dec, hidden, steps, seed, keras_to_numpy):
-    """The seed's three Keras models and a NumPy model with identical float64 weights,
-    sent Keras -> NumPy (Keras's initialisation) or NumPy -> Keras (random weights)."""
-    if keras_to_numpy:
-        tf.keras.utils.set_random_seed(seed)
-    models = rk.build_models(enc, dec, hidden, steps, dtype="float64", cell=cell)
-    np_model = Seq2Seq(enc, dec, hidden, dtype="float64", seed=seed, cell=cell)
-    if keras_to_numpy:
-        np_model.set_weights(models[0].get_weights())
-    else:
-        np_model.set_weights(random_weights(np_model, np.random.default_rng(seed)))
-        models[0].set_weights(np_model.get_weights())
-    return np_model, *models
 
 
 @pytest.mark.parametrize("cell", CELLS)
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cfg=configs(max_batch=4, max_val=3, max_hidden=6, max_steps=8))
 def test_random_configurations_float64(cell, cfg):
-    np_model, model_train, model_pred_e, pred_d_model = exchanged_pair(
-        cell,
-        cfg["enc"],
-        cfg["dec"],
-        cfg["hidden"],
-        cfg["steps"],
-        cfg["seed"],
-        cfg["keras_to_numpy"],
-    )
-    check_weight_layout(model_train)
-    rng = np.random.default_rng(cfg["seed"])
-    ex, dx, dy = windows(rng, cfg["n"], cfg["steps"], cfg["enc"], cfg["dec"])
-
-    assert max_abs(keras_forward(model_train, ex, dx), np_model.forward(ex, dx)) <= TOL_F64
-    steps = cfg["steps"] + 2  # a few steps past T too
-    p_keras = rk.predict(model_pred_e, pred_d_model, ex, steps=steps)
-    assert max_abs(p_keras, np_model.predict(ex, steps=steps)) <= TOL_F64
-    # the context: one state, or the LSTM's (h, c)
-    c_keras = model_pred_e(tf.constant(ex), training=False)
-    c_keras = c_keras if isinstance(c_keras, (list, tuple)) else [c_keras]
-    c_numpy = np_model.encode(ex)
-    c_numpy = list(c_numpy) if isinstance(c_numpy, tuple) else [c_numpy]
-    assert len(c_keras) == len(c_numpy) == (2 if cell == "lstm" else 1)
-    assert max_abs([np.asarray(c) for c in c_keras], c_numpy) <= TOL_F64
-
-    loss_k, grads_k = keras_loss_and_grads(model_train, ex, dx, dy)
-    loss_n, grads_n = np_model.loss_and_grads(ex, dx, dy)
-    assert abs(loss_k - loss_n) <= TOL_F64
-    for g_k, g_n in zip(grads_k, grads_n):
-        assert g_k.shape == g_n.shape
-        assert relative_error(g_k, g_n) <= TOL_F64_GRAD_REL
-
-    assert split_windows(cfg["n"], cfg["split"]) == cfg["n_train"]
-    kw = dict(batch_size=cfg["batch"], validation_split=cfg["split"])
-    h_numpy = np_model.fit([ex, dx], dy, epochs=2, shuffle=True, seed=cfg["seed"], **kw)
-    orders = list(epoch_orders(cfg["n_train"], 2, shuffle=True, seed=cfg["seed"]))
-    h_keras = rk.replay_fit(model_train, ex, dx, dy, orders, **kw)
-    for key in ("loss", "val_loss"):
-        assert max_abs(h_keras[key], h_numpy.history[key]) <= TOL_F64, key
-    assert max_abs(model_train.get_weights(), np_model.get_weights()) <= TOL_F64
+    assert_parity(cell, cfg)
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,14 @@ import pytest
 # A missing TensorFlow skips this module; CI (NUMPY_SEQ2SEQ_REQUIRE_KERAS=1) turns
 # that skip into a failure (tests/conftest.py).
 tf = pytest.importorskip("tensorflow")
+pytestmark = pytest.mark.slow  # Keras runs: the full suite only, not make test-quick
 
 import numpy as np
 from keras_helpers import (
     TOL_F32_SEED_LOSS,
     TOL_F32_SEED_PRED,
     TOL_F64,
+    float32_seed_runs,
     keras_fit,
     max_abs,
     pair,
@@ -113,6 +115,8 @@ def test_seed_task_float64(seed_data):
     assert h_numpy.history["loss"][-1] < 0.05  # and it learned the task
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("float32-simple_rnn-numpy")
 def test_seed_task_float32(seed_data):
     """The seed's training exactly (float32, shuffle=False), from NumPy's seed-0 weights.
 
@@ -121,18 +125,20 @@ def test_seed_task_float32(seed_data):
     2.67e-4 apart (loss 7.5e-6), because float32 tanh differs by up to 4 ulp
     between TensorFlow and NumPy and that stretch of training amplifies rounding.
     The same start agrees to 1e-12 in float64 (test_seed_task_float64).
-    docs/keras-mapping.md, finding 3, has the table."""
+    docs/keras-mapping.md, finding 3, has the table.
+
+    The run is the seed-0 row of ``float32_seed_runs("simple_rnn", "numpy")``: the same
+    ``Seq2Seq(dtype="float32", seed=0)`` weights sent to Keras, the same two ``fit`` calls
+    as the 12-initialisation test (tests/test_cells_float32_seed.py), made once for both."""
     _, _, ex, dx, dy = seed_data
     assert ex.shape == (76, 24, 1)
-    np_model, model_train, model_pred_e, pred_d_model = pair(dtype="float32", random=False)
-    kw = dict(batch_size=16, epochs=80, validation_split=0.2, shuffle=False)
-    h_keras = keras_fit(model_train, ex, dx, dy, **kw)
-    h_numpy = np_model.fit([ex, dx], dy, **kw)
+    row = float32_seed_runs("simple_rnn", "numpy")[0]
+    assert (row["cell"], row["origin"], row["seed"]) == ("simple_rnn", "numpy", 0)
+    h_keras, h_numpy = row["histories"]
     for key in ("loss", "val_loss"):
-        assert len(h_keras.history[key]) == 80
-        assert max_abs(h_keras.history[key], h_numpy.history[key]) <= TOL_F32_SEED_LOSS, key
-    p_keras = rk.predict(model_pred_e, pred_d_model, ex[list(INIT_POINTS)])
-    p_numpy = np_model.predict(ex[list(INIT_POINTS)])
+        assert len(h_keras[key]) == 80
+        assert max_abs(h_keras[key], h_numpy[key]) <= TOL_F32_SEED_LOSS, key
+    p_keras, p_numpy = row["outputs"]
     assert max_abs(p_keras, p_numpy) <= TOL_F32_SEED_PRED
     # a real run: the loss fell from about 0.5 to below 0.05
-    assert h_numpy.history["loss"][0] > 0.1 and h_numpy.history["loss"][-1] < 0.05
+    assert h_numpy["loss"][0] > 0.1 and h_numpy["loss"][-1] < 0.05

@@ -5,6 +5,7 @@ import pytest
 # A missing TensorFlow skips this module; CI (NUMPY_SEQ2SEQ_REQUIRE_KERAS=1) turns
 # that skip into a failure (tests/conftest.py).
 tf = pytest.importorskip("tensorflow")
+pytestmark = pytest.mark.slow  # Keras runs: the full suite only, not make test-quick
 
 import numpy as np
 from keras_helpers import pair

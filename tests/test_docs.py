@@ -393,7 +393,13 @@ def test_every_number_marker_has_a_generator():
     assert not unknown, f"markers without a generator: {unknown}"
 
 
-@pytest.mark.parametrize("group", site_numbers.GROUPS, ids=lambda g: g.run.__name__)
+@pytest.mark.parametrize(
+    "group",
+    [
+        pytest.param(g, id=g.run.__name__, marks=[pytest.mark.slow] if g.needs_keras else [])
+        for g in site_numbers.GROUPS
+    ],
+)
 def test_committed_numbers_are_what_the_code_produces(group):
     """Each marker's committed value is what its generator gives now. A timing changes from
     run to run, so for those only the generator is run and its values checked to be numbers."""

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from figure_checks import assert_nonblank_png
 
 TOL_F32_FORWARD = 1e-5  # float32 forward passes, as tests/keras_helpers.py
@@ -33,6 +34,7 @@ def test_walkthrough_is_jupytext_percent_in_the_seeds_order():
     ]
 
 
+@pytest.mark.slow
 def test_walkthrough_runs_as_a_script(tmp_path):
     env = dict(os.environ, MPLBACKEND="Agg", SEQ2SEQ_EPOCHS="3", SEQ2SEQ_FIGURES=str(tmp_path))
     run = subprocess.run(

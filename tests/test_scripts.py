@@ -61,6 +61,7 @@ def parity_rows(stdout: str) -> dict[str, tuple[float, str]]:
     return rows
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("dtype", "epochs"), [("float32", 4), ("float64", 2)])
 def test_compare_parity_within_cross_check_tolerances(dtype, epochs, tmp_path):
     run = run_script(

@@ -12,8 +12,8 @@ opened and checked:
 * the Japanese pages are in Japanese, drawn with a font that has Japanese glyphs.
 
 Screenshots of the home page, the derivation and one annotated page are
-saved under ``out/site/`` for a person to look at.  CI installs chromium
-(``.ci/run``) and forbids skips.
+saved under ``out/site/`` for a person to look at.  ``make test`` installs chromium
+and the fonts (``scripts/system_deps.py``); in CI a skip is a failure.
 """
 
 from __future__ import annotations
@@ -28,9 +28,14 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from scripts import system_deps
+
+#: The site build and the browser: the full suite only, not make test-quick.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
+
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "out" / "site"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = system_deps.CHROMIUM
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -69,8 +74,10 @@ COLLECT = """() => {
 
 
 def _chromium_missing() -> str | None:
-    if not Path(CHROMIUM).exists():
-        return f"{CHROMIUM} not found (Debian: apt-get install chromium)"
+    """Why the browser cannot run here (``make test`` installs what it can first)."""
+    reason = system_deps.skip_reason()
+    if reason:
+        return reason
     try:
         import playwright  # noqa: F401
     except ImportError:
