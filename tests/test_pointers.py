@@ -449,3 +449,11 @@ def test_the_rules_catch_what_they_should():
     assert quoted_line_problems(stale)
     assert not quoted_line_problems(stale.replace("forward(ex)[:, -1]", "state"))
     assert not quoted_line_problems("Keras computes `1 - hs**2`. In `Seq2Seq.fit` ...")
+
+
+def test_the_allow_list_is_needed_and_used():
+    """Each allowed span occurs on some page, and would fail as a name of ours."""
+    every_span = {span for path in PAGES for span in spans(path)}
+    for span, reason in ALLOWED.items():
+        assert reason and span in every_span, f"{span} is on no page: drop it from ALLOWED"
+        assert resolve_name(leading_name(span)) == (False, None), f"{span} resolves: not needed"
