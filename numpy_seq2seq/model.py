@@ -173,8 +173,9 @@ class Seq2Seq:
         """
         return self.net.forward(*self.check_data(ex, dx))
 
-    def encode(self, ex: ArrayLike) -> np.ndarray:
-        """The context, as ``model_pred_e.predict(ex)``: (N, T_e, enc_tokens) -> (N, hidden)."""
+    def encode(self, ex: ArrayLike) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        """The context, as ``model_pred_e.predict(ex)``: (N, T_e, enc_tokens) -> the encoder's
+        final state (N, hidden), or for ``cell="lstm"`` the pair (h_T, c_T) of (N, hidden)."""
         return self.net.encode(check_sequences("ex", ex, self.enc_tokens, "enc_tokens", self.dtype))
 
     def predict(self, ex: ArrayLike, steps: int | None = None) -> np.ndarray:

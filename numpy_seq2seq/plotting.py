@@ -195,7 +195,7 @@ def plot_gradient_flow(
 
     flows : {label: (enc (T_e,), dec (T_d,))}, the gradient norm at each
     encoder state h_1..h_Te and decoder state h_1..h_Td.  The encoder's last
-    state is the context c, which is also the decoder's h_0; it is drawn at
+    state is the context h_ctx, which is also the decoder's h_0; it is drawn at
     x = 0, the encoder to its left and the decoder to its right.  BPTT runs
     from right to left.
     """
@@ -247,7 +247,7 @@ def plot_gradient_flow(
         color="gray",
     )
     ax.annotate(
-        "context c = encoder h_T = decoder h_0\n(the only link between the halves)",
+        "context h_ctx = encoder h_T = decoder h_0\n(the only link between the halves)",
         xy=(0, 0.78),
         xycoords=("data", "axes fraction"),
         xytext=(6, 0),
@@ -256,7 +256,7 @@ def plot_gradient_flow(
     )
     ticks = sorted({1 - t_enc, 1 - (t_enc + 1) // 2, 0, (t_dec + 1) // 2, t_dec})
     labels = [f"enc h_{p + t_enc}" if p <= 0 else f"dec h_{p}" for p in ticks]
-    labels[ticks.index(0)] = f"c (enc h_{t_enc})"
+    labels[ticks.index(0)] = f"h_ctx (enc h_{t_enc})"
     ax.set_xticks(ticks, labels)
     ax.set_title(title or "How the gradient fades: ‖∂L/∂h_t‖ at each hidden state")
     ax.set_xlabel("hidden state h_t (encoder left of the context, decoder right)")

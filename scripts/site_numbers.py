@@ -56,7 +56,7 @@ def tutorial_training() -> dict[str, str]:
     """docs/tutorial.md step 3 and step 6: the seed task with seeds 0-3, float32."""
     init_points = [0, 24, 49, 74]
     out: dict[str, str] = {}
-    free, finals = [], []
+    free, ratios, finals = [], [], []
     for seed in range(4):
         model, history, (ex, dx, dy) = _seed_task(seed)
         loss, val_loss = history.history["loss"], history.history["val_loss"]
@@ -66,6 +66,7 @@ def tutorial_training() -> dict[str, str]:
         rmse_free = float(np.sqrt(np.mean((pred - dy[init_points]) ** 2)))
         rmse_forced = float(np.sqrt(np.mean((forced - dy[init_points]) ** 2)))
         free.append(rmse_free)
+        ratios.append(rmse_free / rmse_forced)
         if seed == 0:
             out["loss_epoch1"] = f"{loss[0]:.2f}"
             out["loss_epoch10"] = f"{loss[9]:.2f}"
@@ -73,6 +74,9 @@ def tutorial_training() -> dict[str, str]:
             out["val_loss_final"] = f"{val_loss[-1]:.4f}"
             out["rmse_free_seed0"] = f"{rmse_free:.2f}"
             out["rmse_forced_seed0"] = f"{rmse_forced:.2f}"
+            out["rmse_ratio_seed0"] = f"{rmse_free / rmse_forced:.1f}"
+    out["rmse_ratio_min"] = f"{min(ratios):.1f}"  # free-running / teacher-forced RMSE
+    out["rmse_ratio_max"] = f"{max(ratios):.1f}"
     out["rmse_free_min"] = f"{min(free):.2f}"
     out["rmse_free_max"] = f"{max(free):.2f}"
     out["loss_final_best_other_seed"] = f"{min(finals[1:]):.3f}"
@@ -255,6 +259,9 @@ GROUPS = (
             "val_loss_final",
             "rmse_free_seed0",
             "rmse_forced_seed0",
+            "rmse_ratio_seed0",
+            "rmse_ratio_min",
+            "rmse_ratio_max",
             "rmse_free_min",
             "rmse_free_max",
             "loss_final_best_other_seed",

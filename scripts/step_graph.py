@@ -4,7 +4,7 @@
 
 The figure draws decoder step t = 1 of the seed's model, eqs. (1)-(4) of
 ``docs/bptt.md`` forwards and (6)-(13) backwards.  Step 1 is drawn because
-its previous state h_0 is the context c, so the one edge that joins the
+its previous state h_0 is the context h_ctx, so the one edge that joins the
 encoder to the decoder appears too.  Every other step looks the same, with
 h_{t-1} coming from the step before instead of from the encoder.
 
@@ -111,7 +111,7 @@ def draw_step_graph(path: Path) -> Figure:
 
     # -- nodes (forward graph) ----------------------------------------------------
     _box(ax, (1.3, main_y), "encoder e_rnn\nreads ex = sin(x)\nfor 24 steps", 2.2, 1.5, "#eef6ee")
-    _box(ax, (3.3, main_y), "$c = h^e_{24}$\ncontext", 1.3, 1.0, "#fff6d5")
+    _box(ax, (3.3, main_y), "$h^{\\mathrm{ctx}} = h^e_{24}$\ncontext", 1.3, 1.0, "#fff6d5")
     _box(ax, (5.5, main_y), "$h_0 U$", 1.1, 0.8)
     _box(ax, (7.2, 1.45), "$x_1$ = dx[:, 0] = 0", 2.1, 0.7, "#eeeeee")
     _box(ax, (7.2, 2.75), "$a_1 = x_1 W + b$   (1)", 2.3, 0.7)
@@ -134,7 +134,7 @@ def draw_step_graph(path: Path) -> Figure:
     # -- forward edges ----------------------------------------------------------
     _arrow(ax, (2.4, main_y), (2.65, main_y))
     _arrow(ax, (3.95, main_y), (4.95, main_y))
-    _label(ax, (2.7, main_y + 0.75), "context edge:\n$h_0 = c$   (3)", fontsize=9.5)
+    _label(ax, (2.7, main_y + 0.75), "context edge:\n$h_0 = h^{\\mathrm{ctx}}$   (3)", fontsize=9.5)
     _arrow(ax, (7.2, 1.8), (7.2, 2.4))
     _arrow(ax, (7.2, 3.1), (7.2, main_y - 0.32))
     _arrow(ax, (6.05, main_y), (6.88, main_y))
@@ -195,7 +195,7 @@ def draw_step_graph(path: Path) -> Figure:
     _label(
         ax,
         (0.3, 2.2),
-        "$\\mathrm{d}c = \\mathrm{d}z_1 U^\\top$   (10), (13)\n"
+        "$\\mathrm{d}h^{\\mathrm{ctx}} = \\mathrm{d}z_1 U^\\top$   (10), (13)\n"
         "the encoder's only gradient:\nit enters through the context",
         BACKWARD,
         9.5,

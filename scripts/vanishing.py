@@ -79,7 +79,7 @@ def jacobian_product_norms(recurrent: np.ndarray, hs: np.ndarray) -> np.ndarray:
 
 
 def context_gradient_ratio(model: Seq2Seq, task: Task) -> float:
-    """‖∂L/∂h^e_1‖ / ‖∂L/∂c‖ over all windows and units: what ``gradient_flow.png`` shows.
+    """‖∂L/∂h^e_1‖ / ‖∂L/∂h_ctx‖ over all windows and units: what ``gradient_flow.png`` shows.
 
     One ``loss_and_grads`` on all windows; the encoder's backward records ``dh``, the
     total gradient on every state (eq. (8)), whose last step is the context's, eq. (13).
@@ -217,7 +217,7 @@ def plot_jacobians(result: dict, path: Path) -> Figure:
         "Encoder: how much of a gradient can survive k steps back, "
         r"$\|\partial h_T / \partial h_{T-k}\|_2$",
     )
-    ax.set_xlabel(f"k: steps back from the context $c = h_T$ (T = {t_steps})")
+    ax.set_xlabel(f"k: steps back from the context $h^{{\\mathrm{{ctx}}}} = h_T$ (T = {t_steps})")
     ax.set_ylabel("2-norm of the product of k Jacobians\n(median over the 76 windows; log scale)")
     ax.grid(True, which="both", alpha=0.4)
     ax.legend(loc="lower left", fontsize=8.5)

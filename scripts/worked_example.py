@@ -11,7 +11,7 @@ generated pages comes from the package: the forward pass from
 ``mse``, every backward number from ``SimpleRNN.backward`` and
 ``Dense.backward``, and the weight gradients also from ``Seq2Seq.loss_and_grads``.
 Beside each gradient stands its central difference, computed by rerunning the
-package's forward pass with one number nudged by ±eps.
+package's forward pass with one number nudged by ±delta (δ, not ε: ε is Adam's).
 
 Two things are done one step at a time so that the page can show them:
 
@@ -201,7 +201,13 @@ def compute() -> Example:
         Row("$h^e_1$", f"$\\tanh(z^e_1) = \\tanh({ze1:.6g})$", he1, np.tanh(ze1), "2"),
         Row("$a^e_2$", f"$x^e_2 W_e + b_e = {f(xe2)} \\cdot {f(we)} + {f(be)}$", ae2, ae2, "1"),
         Row("$z^e_2$", f"$a^e_2 + h^e_1 U_e = {f(ae2)} + {f(he1)} \\cdot {f(ue)}$", ze2, ze2, "2"),
-        Row("$c = h^e_2$", f"$\\tanh(z^e_2) = \\tanh({ze2:.6g})$", he2, np.tanh(ze2), "2, 3"),
+        Row(
+            "$h^{\\mathrm{ctx}} = h^e_2$",
+            f"$\\tanh(z^e_2) = \\tanh({ze2:.6g})$",
+            he2,
+            np.tanh(ze2),
+            "2, 3",
+        ),
         Row("$a_1$", f"$x_1 W_d + b_d = {f(x1)} \\cdot {f(wd)} + {f(bd)}$", a1, a1, "1"),
         Row("$z_1$", f"$a_1 + h_0 U_d = {f(a1)} + {f(he2)} \\cdot {f(ud)}$", z1, z1, "2, 3"),
         Row("$h_1$", f"$\\tanh(z_1) = \\tanh({z1:.6g})$", h1, np.tanh(z1), "2"),
@@ -321,7 +327,7 @@ def compute() -> Example:
             fd("z_1"),
         ),
         Row(
-            "$\\mathrm{d}c = \\mathrm{d}h^e_2$",
+            "$\\mathrm{d}h^{\\mathrm{ctx}} = \\mathrm{d}h^e_2$",
             f"$\\mathrm{{d}}z_1 U_d = {f(dz1)} \\cdot {f(ud)}$",
             float(dh_enc[0, 1, 0]),
             dz1 * ud,
@@ -428,9 +434,9 @@ TEXT = {
         ),
         "check": (
             "Beside every gradient stands its **central difference**: the loss is recomputed "
-            "with the package's forward pass after adding $\\pm\\varepsilon$ "
-            "($\\varepsilon = 10^{{-6}}$) to that one quantity, and "
-            "$(L(+\\varepsilon) - L(-\\varepsilon)) / 2\\varepsilon$ is printed to "
+            "with the package's forward pass after adding $\\pm\\delta$ "
+            "($\\delta = 10^{{-6}}$) to that one quantity, and "
+            "$(L(+\\delta) - L(-\\delta)) / 2\\delta$ is printed to "
             "{fd_digits} significant digits. Every relative error is below "
             "$10^{{{rel_exp}}}$."
         ),
@@ -448,9 +454,10 @@ TEXT = {
         ),
         "forward": "Forward pass",
         "forward_note": (
-            "The encoder starts from $h^e_0 = 0$; its last state is the context $c$, which is "
+            "The encoder starts from $h^e_0 = 0$; its last state is the context "
+            "$h^{\\mathrm{ctx}}$, which is "
             "the decoder's $h_0$ (eq. (3)). The value column is the package's "
-            "(`e_rnn.forward`, `d_rnn.forward(dx, h0=c)`, `d_output.forward`, `mse`)."
+            "(`e_rnn.forward`, `d_rnn.forward(dx, h0=context)`, `d_output.forward`, `mse`)."
         ),
         "head": "| quantity | formula, numbers put in | eq. | value |",
         "backward": "Backward pass",
@@ -517,9 +524,9 @@ TEXT = {
             "（式の中の数値は 6 桁に丸めてあるので、最後の桁は少し違うことがあります）。"
         ),
         "check": (
-            "各勾配の隣には**中心差分**を並べています。その量だけに $\\pm\\varepsilon$ "
-            "（$\\varepsilon = 10^{{-6}}$）を足してパッケージの順伝播で損失を計算し直し、"
-            "$(L(+\\varepsilon) - L(-\\varepsilon)) / 2\\varepsilon$ を"
+            "各勾配の隣には**中心差分**を並べています。その量だけに $\\pm\\delta$ "
+            "（$\\delta = 10^{{-6}}$）を足してパッケージの順伝播で損失を計算し直し、"
+            "$(L(+\\delta) - L(-\\delta)) / 2\\delta$ を"
             "有効数字 {fd_digits} 桁で示します。相対誤差はすべて "
             "$10^{{{rel_exp}}}$ 未満です。"
         ),
@@ -537,9 +544,10 @@ TEXT = {
         ),
         "forward": "順伝播",
         "forward_note": (
-            "エンコーダは $h^e_0 = 0$ から始まり、最後の状態がコンテキスト $c$ で、"
+            "エンコーダは $h^e_0 = 0$ から始まり、最後の状態がコンテキスト "
+            "$h^{\\mathrm{ctx}}$ で、"
             "これがデコーダの $h_0$ になります（式 (3)）。値の列はパッケージの計算結果です"
-            "（`e_rnn.forward`、`d_rnn.forward(dx, h0=c)`、`d_output.forward`、`mse`）。"
+            "（`e_rnn.forward`、`d_rnn.forward(dx, h0=context)`、`d_output.forward`、`mse`）。"
         ),
         "head": "| 量 | 式（数値を代入） | 式番号 | 値 |",
         "backward": "逆伝播",

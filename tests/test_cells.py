@@ -2,6 +2,8 @@
 every weight (and of the inputs and initial states), the equations written out,
 Keras's initialisers, the LSTM's two-part context, and save/load for every cell."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -203,3 +205,20 @@ def test_fit_predict_save_load_for_every_cell(cell, tmp_path):
 def test_unknown_cell_is_a_value_error_naming_the_choices():
     with pytest.raises(ValueError, match="cell.*'gru'.*'lstm'|cell.*lstm"):
         Seq2Seq(cell="rnn")
+
+
+def test_sigmoid_does_not_overflow_and_keeps_every_normal_result():
+    """exp(-x) overflowed (with a RuntimeWarning) for float32 x below -88.7; the clipped
+    sigmoid gives bit for bit the old 1 / (1 + exp(-x)) wherever x >= -88 (float32) or
+    -709 (float64), and at most 1 / (1 + e^88) below, without a warning."""
+    for dtype, limit in ((np.float32, 88), (np.float64, 709)):
+        x = np.linspace(-2 * limit, 2 * limit, 400_001).astype(dtype)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            y = sigmoid(x)
+        assert y.dtype == dtype and np.all((y >= 0) & (y <= 1))
+        with np.errstate(over="ignore"):
+            plain = 1.0 / (1.0 + np.exp(-x))
+        normal = x >= -limit
+        np.testing.assert_array_equal(y[normal], plain[normal])
+        assert np.all(y[~normal] <= 1.0 / (1.0 + np.exp(dtype(limit))))

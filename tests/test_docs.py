@@ -194,8 +194,8 @@ def bptt_as_written(weights, ex, dx, dy):
         return h
 
     he = rnn_forward(ex, We, Ue, be, np.zeros((N, H)))
-    c = he[T]  # (3)
-    hd = rnn_forward(dx, Wd, Ud, bd, c)
+    h_ctx = he[T]  # (3)
+    hd = rnn_forward(dx, Wd, Ud, bd, h_ctx)
     y = {t: hd[t] @ V + bo for t in range(1, T + 1)}  # (4)
     L = sum(np.sum((y[t] - dy[:, t - 1]) ** 2) for t in range(1, T + 1)) / (N * T * O)  # (5)
     d_y = {t: 2 * (y[t] - dy[:, t - 1]) / (N * T * O) for t in range(1, T + 1)}  # (6)
@@ -215,9 +215,9 @@ def bptt_as_written(weights, ex, dx, dy):
             _ = dz_t @ W.T  # (12), the input gradient, unused for data inputs
         return dW, dU, db, dh_right
 
-    dWd, dUd, dbd, dc = rnn_backward(dx, hd, Wd, Ud, dh_up, np.zeros((N, H)))
+    dWd, dUd, dbd, dh_ctx = rnn_backward(dx, hd, Wd, Ud, dh_up, np.zeros((N, H)))
     zeros = {t: np.zeros((N, H)) for t in range(1, T + 1)}
-    dWe, dUe, dbe, _ = rnn_backward(ex, he, We, Ue, zeros, dc)  # (13)
+    dWe, dUe, dbe, _ = rnn_backward(ex, he, We, Ue, zeros, dh_ctx)  # (13)
     return L, [dWe, dUe, dbe, dWd, dUd, dbd, dV, dbo]
 
 

@@ -8,7 +8,9 @@ comments are that page's):
    encoder -> context (3) -> decoder, backward through the context (13),
    and the autoregressive ``predict``;
 3. ``adam.py``        -- Adam as Keras computes it (14)-(16);
-4. ``initializers.py`` -- Keras's default initial weights.
+4. ``initializers.py`` -- Keras's default initial weights;
+5. ``gru.py``, ``lstm.py`` -- the gated cells, each in the shape of
+   ``simple_rnn.py``, beside ``docs/gru.md`` (G1)-(G12) and ``docs/lstm.md`` (L1)-(L12).
 
 Nothing here checks its input or guards against divergence: that is the
 shell's job (``numpy_seq2seq/model.py``, ``validation.py``), so that the math

@@ -7,7 +7,8 @@ are derived in ``docs/gru.md``; the order of every addition mirrors
 ``GRUCell.call`` (``implementation=2``) in ``keras/src/layers/rnn/gru.py``.
 
 Keras's layout: the three gates sit side by side along the last axis in the
-order z, r, h (update, reset, candidate): kernel W (D, 3H), recurrent
+order update, reset, candidate (Keras's z, r, h; ``docs/gru.md`` writes the
+update gate u, since z is the SimpleRNN's pre-activation): kernel W (D, 3H), recurrent
 kernel U (H, 3H), and with ``reset_after=True`` two bias rows, b (2, 3H):
 row 0 is added to the input projection, row 1 to the recurrent one.
 """
@@ -18,16 +19,27 @@ import numpy as np
 
 from .initializers import glorot_uniform, orthogonal, zeros
 
+#: The largest whole y with e^y finite, per dtype: below -y, e^-x would overflow to inf
+#: (and warn), where the sigmoid is below 1e-38 (float32) or 1e-307 (float64).
+EXP_LIMIT = {
+    np.dtype(t): float(np.floor(np.log(np.finfo(t).max))) for t in (np.float32, np.float64)
+}
+
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    """The logistic function 1 / (1 + e^-x), Keras's default ``recurrent_activation``."""
-    return 1.0 / (1.0 + np.exp(-x))
+    """The logistic function 1 / (1 + e^-x), Keras's default ``recurrent_activation``.
+
+    x is clipped from below at -88 (float32) or -709 (float64), so that e^-x stays finite
+    (TensorFlow's float32 sigmoid, Eigen's ``scalar_logistic_op``, clips its input too):
+    every result above that is unchanged; below it, where the old results lay between 0 and
+    6e-39 (float32), each is now 1 / (1 + e^88) = 6e-39."""
+    return 1.0 / (1.0 + np.exp(-np.maximum(x, -EXP_LIMIT[x.dtype])))
 
 
 class GRU:
     """Keras's ``GRU(units)`` at its defaults, over a sequence.
 
-    kernel W : (D, 3H), recurrent_kernel U : (H, 3H), bias b : (2, 3H); gates z, r, h.
+    kernel W : (D, 3H), recurrent_kernel U : (H, 3H), bias b : (2, 3H); gates u, r, h.
     After ``forward``, ``state`` is the final state h_T; after ``backward``,
     ``dh`` (N, T, H) holds the total gradient on every state, eq. (G7).
     """
@@ -58,37 +70,38 @@ class GRU:
 
     def step(self, a_t: np.ndarray, h_prev: np.ndarray) -> tuple[np.ndarray, tuple]:
         """Eqs. (G2)-(G5): a_t (N, 3H), the input projected by eq. (G1), and h_{t-1} (N, H)
-        -> h_t (N, H) and what ``backward`` needs of this step: zr = [z_t r_t] (N, 2H),
+        -> h_t (N, H) and what ``backward`` needs of this step: ur = [u_t r_t] (N, 2H),
         g_t (N, H) and m^h_t (N, H)."""
         U, b = self.params[1], self.params[2]  # Keras: recurrent_kernel, bias
         H = h_prev.shape[1]
         m = np.dot(h_prev, U) + b[1]  # eq. (G2): recurrent projection + recurrent bias, all gates
-        zr = sigmoid(a_t[:, : 2 * H] + m[:, : 2 * H])  # eq. (G3): update and reset gate at once
-        z, r = zr[:, :H], zr[:, H:]
+        ur = sigmoid(a_t[:, : 2 * H] + m[:, : 2 * H])  # eq. (G3): update and reset gate at once
+        u, r = ur[:, :H], ur[:, H:]
         g = np.tanh(a_t[:, 2 * H :] + r * m[:, 2 * H :])  # eq. (G4): reset *after* the matmul
-        h = z * h_prev + (1 - z) * g  # eq. (G5): keep the old state where z is 1
-        return h, (zr, g, m[:, 2 * H :])
+        h = u * h_prev + (1 - u) * g  # eq. (G5): keep the old state where u is 1
+        return h, (ur, g, m[:, 2 * H :])
 
     @staticmethod
     def local_derivatives(
-        h_prev: np.ndarray, z: np.ndarray, r: np.ndarray, g: np.ndarray, m_h: np.ndarray
+        h_prev: np.ndarray, u: np.ndarray, r: np.ndarray, g: np.ndarray, m_h: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Eqs. (G8)-(G10) without dh_t: how much each gate's pre-activation moves per unit
-        of gradient on h_t.  They need only forward values, so they are computed for every
-        step at once; ``backward``'s loop multiplies them by dh_t.  All inputs (N, T, H)
-        -> ja, jm (N, T, 3, H): da_t = dh_t * ja_t and dm_t = dh_t * jm_t, gates z, r, h."""
-        jg = (1 - z) * (1 - g**2)  # eq. (G8): dĝ/dh, through (G5) then tanh
-        jz = (h_prev - g) * z * (1 - z)  # eq. (G8): dẑ/dh, through (G5) then sigmoid
-        jr = jg * m_h * r * (1 - r)  # eq. (G9): dr̂/dh, through r * m^h in (G4)
-        return np.stack([jz, jr, jg], axis=2), np.stack([jz, jr, jg * r], axis=2)  # eq. (G10)
+        """Eqs. (G8)-(G10) without dh_t: the local derivatives of h_t with respect to each
+        gate's pre-activation (elementwise), by which dh_t is multiplied.  They need only
+        forward values, so they are computed for every step at once; ``backward``'s loop
+        multiplies them by dh_t.  All inputs (N, T, H) -> ja, jm (N, T, 3, H):
+        da_t = dh_t * ja_t and dm_t = dh_t * jm_t, gates u, r, h."""
+        jg = (1 - u) * (1 - g**2)  # eq. (G8): ∂h/∂ĝ, through (G5) then tanh
+        ju = (h_prev - g) * u * (1 - u)  # eq. (G8): ∂h/∂û, through (G5) then sigmoid
+        jr = jg * m_h * r * (1 - r)  # eq. (G9): ∂h/∂r̂, through r * m^h in (G4)
+        return np.stack([ju, jr, jg], axis=2), np.stack([ju, jr, jg * r], axis=2)  # eq. (G10)
 
-    def step_backward(self, dh: np.ndarray, jm_t: np.ndarray, z_t: np.ndarray) -> np.ndarray:
+    def step_backward(self, dh: np.ndarray, jm_t: np.ndarray, u_t: np.ndarray) -> np.ndarray:
         """Eqs. (G10)-(G11), ``step`` run backward: the total gradient dh on h_t (N, H),
-        step t's jm_t (N, 3, H) from ``local_derivatives`` and z_t (N, H) -> the gradient
+        step t's jm_t (N, 3, H) from ``local_derivatives`` and u_t (N, H) -> the gradient
         sent on to h_{t-1} (N, H)."""
         U = self.params[1]  # Keras: recurrent_kernel
         dm = (dh[:, None] * jm_t).reshape(len(dh), -1)  # eq. (G10): onto m_t, (N, 3H)
-        return dh * z_t + np.dot(dm, U.T)  # eq. (G11): directly through (G5), and through (G2)
+        return dh * u_t + np.dot(dm, U.T)  # eq. (G11): directly through (G5), and through (G2)
 
     def forward(self, xs: np.ndarray, h0: np.ndarray | None = None) -> np.ndarray:
         """xs : (N, T, D), h0 : (N, H) or None (zeros, Keras's default) -> hs : (N, T, H)."""
@@ -115,16 +128,16 @@ class GRU:
         W, U, b = self.params  # Keras: kernel, recurrent_kernel, bias
         xs, h0, hs, gates = self.cache
         N, T, H = hs.shape
-        zr, g, m_h = (np.stack(v, axis=1) for v in zip(*gates))  # every step's, (N, T, .)
-        z, r = zr[..., :H], zr[..., H:]
+        ur, g, m_h = (np.stack(v, axis=1) for v in zip(*gates))  # every step's, (N, T, .)
+        u, r = ur[..., :H], ur[..., H:]
         h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # h_{t-1} for t = 1..T
-        ja, jm = self.local_derivatives(h_prev, z, r, g, m_h)  # eqs. (G8)-(G10), all steps
+        ja, jm = self.local_derivatives(h_prev, u, r, g, m_h)  # eqs. (G8)-(G10), all steps
         dhs = np.zeros_like(hs) if dhs is None else dhs
         dh_next = np.zeros_like(h0) if dh_last is None else dh_last
         self.dh = np.empty_like(hs)
         for t in reversed(range(T)):  # only the chain through the states is sequential
             dh = dhs[:, t] + dh_next  # eq. (G7): from the output above + from step t+1
-            dh_next = self.step_backward(dh, jm[:, t], z[:, t])  # eqs. (G10)-(G11)
+            dh_next = self.step_backward(dh, jm[:, t], u[:, t])  # eqs. (G10)-(G11)
             self.dh[:, t] = dh
         # eq. (G10) for every step, the same products the loop made; then eq. (G12):
         # sums over every step and window, as one matmul over N*T rows

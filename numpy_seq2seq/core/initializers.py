@@ -1,4 +1,6 @@
-"""Keras's default initialisers for SimpleRNN and Dense, drawn from a NumPy Generator.
+"""Keras's default initialisers for every layer of the core (SimpleRNN, GRU, LSTM and Dense),
+drawn from a NumPy Generator: glorot_uniform kernels, orthogonal recurrent kernels, zero
+biases (the LSTM then sets its forget gate's bias to 1, in ``LSTM.initial``).
 
 The distributions are Keras's; the random stream is NumPy's, so a seeded model
 is reproducible here but does not reproduce Keras's numbers.  To compare the

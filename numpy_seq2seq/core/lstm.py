@@ -78,12 +78,12 @@ class LSTM:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Eqs. (L8)-(L9) without dh_t and dc_t: the factors that need only forward values,
         for every step at once; ``backward``'s loop multiplies them by the gradients.
-        c_{t-1}, g_t, tanh(c_t) (N, T, H) and sigma(s_t) (N, T, 4H) -> ``dc_dh`` (N, T, H),
-        with dc_t = dc_next + dh_t * dc_dh_t, and ``js`` (N, T, 4H), with
-        ds_t = [dc_t dc_t dc_t dh_t] * js_t."""
+        c_{t-1}, g_t, tanh(c_t) (N, T, H) and sigma(s_t) (N, T, 4H) -> ``jc`` (N, T, H),
+        the local derivative ∂h_t/∂c_t, with dc_t = dc_next + dh_t * jc_t, and ``js``
+        (N, T, 4H), with ds_t = [dc_t dc_t dc_t dh_t] * js_t."""
         H = g.shape[-1]
         i, f, o = sig[..., :H], sig[..., H : 2 * H], sig[..., 3 * H :]
-        dc_dh = o * (1 - tc**2)  # eq. (L8): c_t reaches h_t through o_t tanh(c_t)
+        jc = o * (1 - tc**2)  # eq. (L8): ∂h_t/∂c_t, c_t reaches h_t through o_t tanh(c_t)
         js = np.concatenate(  # eq. (L9): through (L4)-(L5), then each activation
             [
                 g * i * (1 - i),  # input gate
@@ -93,13 +93,13 @@ class LSTM:
             ],
             axis=-1,
         )
-        return dc_dh, js
+        return jc, js
 
     def step_backward(
         self,
         dh: np.ndarray,
         dc_next: np.ndarray,
-        dc_dh_t: np.ndarray,
+        jc_t: np.ndarray,
         js_t: np.ndarray,
         f_t: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -107,7 +107,7 @@ class LSTM:
         gradient dc_next on c_t from step t+1, step t's factors from ``local_derivatives``
         and forget gate f_t -> the gradients sent on to h_{t-1} and c_{t-1}, and dc_t."""
         U = self.params[1]  # Keras: recurrent_kernel
-        dc = dc_next + dh * dc_dh_t  # eq. (L8): c_t feeds c_{t+1} and h_t
+        dc = dc_next + dh * jc_t  # eq. (L8): c_t feeds c_{t+1} and h_t
         ds = np.concatenate([dc, dc, dc, dh], axis=1) * js_t  # eq. (L9): onto s_t, (N, 4H)
         return np.dot(ds, U.T), dc * f_t, dc  # eq. (L10): dh_{t-1}; eq. (L11): dc_{t-1}
 
@@ -143,7 +143,7 @@ class LSTM:
         sig, g = (np.stack(v, axis=1) for v in zip(*gates))  # every step's, (N, T, .)
         h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # h_{t-1} for t = 1..T
         c_prev = np.concatenate([c0[:, None], cs[:, :-1]], axis=1)  # c_{t-1} for t = 1..T
-        dc_dh, js = self.local_derivatives(c_prev, sig, g, np.tanh(cs))  # all steps at once
+        jc, js = self.local_derivatives(c_prev, sig, g, np.tanh(cs))  # all steps at once
         f = sig[..., H : 2 * H]  # the forget gate, which (L11) needs at every step
         dhs = np.zeros_like(hs) if dhs is None else dhs
         dh_next, dc_next = (np.zeros_like(h0), np.zeros_like(c0)) if dh_last is None else dh_last
@@ -151,7 +151,7 @@ class LSTM:
         for t in reversed(range(T)):  # only the chain through the states is sequential
             dh = dhs[:, t] + dh_next  # eq. (L7): from the output above + from step t+1
             dh_next, dc_next, self.dc[:, t] = self.step_backward(
-                dh, dc_next, dc_dh[:, t], js[:, t], f[:, t]
+                dh, dc_next, jc[:, t], js[:, t], f[:, t]
             )  # eqs. (L8)-(L11)
             self.dh[:, t] = dh
         # eq. (L9) for every step, the same products the loop made; then eq. (L12):

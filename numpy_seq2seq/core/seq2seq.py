@@ -109,7 +109,7 @@ class Seq2SeqNet:
     def forward(self, ex: np.ndarray, dx: np.ndarray) -> np.ndarray:
         """Teacher forcing: ex : (N, T_e, D), dx : (N, T, O) -> y : (N, T, O), eqs. (1)-(4)."""
         self.e_rnn.forward(ex)
-        context = self.e_rnn.state  # eq. (3): c = the encoder's final state, the only link
+        context = self.e_rnn.state  # eq. (3): h_ctx = the encoder's final state, the only link
         hs = self.d_rnn.forward(dx, h0=context)  # dx: the true outputs, shifted right
         return self.d_output.forward(hs)  # eq. (4)
 
