@@ -28,6 +28,7 @@ def test_cli_rejects_an_unknown_cell(tmp_path, capsys):
     assert "argument --cell" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_compare_with_the_lstm_float64(tmp_path):
     """Both states carried on both sides: float64 parity to 1e-12, through the script."""
     run = run_script("-m", "scripts.compare", "--cell", "lstm", "--epochs", "2", "--dtype",
