@@ -41,6 +41,8 @@ def compare(tensor: str, got, expected, reference: tuple = GOLDEN) -> Row:
     """``got`` (already checked for shape) against ``expected``."""
     label, rtol, atol = reference
     got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    if got.shape != expected.shape:  # graded all the same: the row says "shape"
+        return Row(tensor, label, False, False, float("nan"), float("nan"))
     diff = float(np.max(np.abs(got - expected))) if got.size else 0.0
     close = bool(np.allclose(got, expected, rtol=rtol, atol=atol))
     return Row(
@@ -59,9 +61,16 @@ def table(rows: list[Row]) -> str:
     head = f"    {'tensor':<{width}}  {'reference':<18}  exact  allclose  max|diff|  rel.error"
     lines = [head]
     for r in rows:
+        diffs = (
+            f"{r.max_diff:9.1e}  {r.rel_error:9.1e}"
+            if r.max_diff == r.max_diff
+            else (
+                f"{'shape':>9}  {'shape':>9}"  # NaN: the shapes differ
+            )
+        )
         lines.append(
             f"    {r.tensor:<{width}}  {r.reference:<18}  {'yes' if r.exact else 'no':<5}  "
-            f"{'yes' if r.close else 'NO':<8}  {r.max_diff:9.1e}  {r.rel_error:9.1e}"
+            f"{'yes' if r.close else 'NO':<8}  {diffs}"
         )
     return "\n".join(lines)
 
@@ -86,6 +95,12 @@ def describe_exception(err: BaseException, what: str, workspace: Path, args: dic
     if frames:
         where = f" at line {frames[-1].lineno} of {Path(frames[-1].filename).name} "
         where += f"(`{frames[-1].line}`)"
+    if isinstance(err, ValueError) and "read-only" in str(err) and frames:
+        return (
+            f"{what} wrote into one of its inputs{where}. An input such as dhs belongs to the "
+            "caller (the model keeps it), and a slice of it like dhs[:, t] is a view, not a "
+            "copy: `+=` on the view writes into dhs itself. Make a new array with `+` instead."
+        )
     shapes = ", ".join(f"{k} {_shape(v)}" for k, v in args.items())
     called = f" It was called with {shapes}." if shapes else ""
     return f"{what} raised {type(err).__name__}{where}: {err}.{called}"
@@ -116,6 +131,8 @@ def expect_array(value, what: str, shape: tuple, meaning: str) -> np.ndarray:
             f"`{what}` must be a NumPy array of shape {shape} ({meaning}); "
             f"it is a {type(value).__name__}."
         )
+    if value.dtype.kind not in "fiu":
+        raise Fault(f"`{what}` must hold real numbers; its dtype is {value.dtype}.")
     if value.shape != shape:
         raise Fault(
             f"`{what}` has shape {value.shape}; it must be {shape} ({meaning}). "

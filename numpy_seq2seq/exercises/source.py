@@ -18,8 +18,10 @@ import textwrap
 import types
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .catalog import EXERCISES, Exercise
+if TYPE_CHECKING:
+    from .exercise import Exercise
 
 WRAP = 92
 
@@ -52,23 +54,35 @@ def _imports(func: Callable, node: ast.FunctionDef) -> list[str]:
     return sorted(lines, key=lambda s: (not s.startswith("import"), s))
 
 
-def _comment(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(
-        text,
-        WRAP - len(indent),
-        initial_indent=f"{indent}# Hint: ",
-        subsequent_indent=f"{indent}#   ",
-    )
-
-
-def skeleton(func: Callable, hint: str, exercise: Exercise) -> str:
-    """The function with its body replaced by ``hint`` and a ``raise NotImplementedError``."""
+def skeleton(func: Callable, exercise: Exercise) -> str:
+    """The function with its body replaced by a ``raise NotImplementedError``.  No hint:
+    hints spell out much of the answer, so they wait behind ``check --hint``."""
     lines, node = _parsed(func)
     indent = " " * node.body[0].col_offset
     head = lines[: node.body[0].end_lineno]  # the signature and the docstring
     message = f"exercise {exercise.number} ({exercise.name}): write {func.__name__}"
-    return "\n".join(
-        [*head, *_comment(hint, indent), f'{indent}raise NotImplementedError("{message}")']
+    todo = (
+        f"{indent}# Your code here, in place of the raise. Stuck? A hint: "
+        f"check DIR --only {exercise.name} --hint"
+    )
+    return "\n".join([*head, todo, f'{indent}raise NotImplementedError("{message}")'])
+
+
+def still_raises(func: Callable) -> bool:
+    """Whether a learner's function is still the skeleton's: its body raises the
+    ``NotImplementedError("exercise ...")`` that ``skeleton`` wrote."""
+    try:
+        node = ast.parse(textwrap.dedent(inspect.getsource(func))).body[0]
+    except (OSError, TypeError, SyntaxError):
+        return False
+    return any(
+        isinstance(n, ast.Raise)
+        and isinstance(n.exc, ast.Call)
+        and getattr(n.exc.func, "id", "") == "NotImplementedError"
+        and n.exc.args
+        and isinstance(n.exc.args[0], ast.Constant)
+        and str(n.exc.args[0].value).startswith("exercise")
+        for n in ast.walk(node)
     )
 
 
@@ -97,21 +111,23 @@ def exercise_file(exercise: Exercise, solved: bool) -> str:
     )
     about = textwrap.fill(exercise.about, WRAP)
     doc = (
-        f'"""Exercise {exercise.number} of {len(EXERCISES)}: {exercise.title}.\n\n'
+        f'"""Exercise {exercise.number}: {exercise.title}.\n\n'
         f"Write the body of:{where}\n\n"
-        "The docstring gives the shapes; the equation numbers are those of docs/bptt.md.\n\n"
+        "The docstring gives the shapes and the equations (docs/bptt.md; the cells': "
+        "docs/gru.md, docs/lstm.md).\n\n"
         f"{about}\n\n"
         "Check it with:\n\n"
-        f"    python -m numpy_seq2seq.exercises check DIR --only {exercise.name}\n"
+        f"    python -m numpy_seq2seq.exercises check DIR --only {exercise.name}\n\n"
+        "and add --hint for a hint.\n"
         '"""'
     )
     imports: set[str] = set()
     bodies = []
-    for (owner, func), hint in zip(exercise.functions, exercise.hints):
+    for owner, func in exercise.functions:
         _, node = _parsed(func)
         imports.update(_imports(func, node))
         label = f"{owner.__name__}.{func.__name__}" if owner else func.__name__
-        text = solution(func) if solved else skeleton(func, hint, exercise)
+        text = solution(func) if solved else skeleton(func, exercise)
         bodies.append(f"# {label}\n{text}\n")
     plain = sorted(i for i in imports if i.startswith("import"))
     local = sorted(i for i in imports if not i.startswith("import"))
@@ -125,10 +141,12 @@ def exercise_file(exercise: Exercise, solved: bool) -> str:
     )
 
 
-def write_workspace(directory: str | os.PathLike, solved: bool, overwrite: bool) -> list[Path]:
-    """Write the nine exercise files into ``directory`` (made if missing)."""
+def write_workspace(
+    directory: str | os.PathLike, exercises: tuple[Exercise, ...], solved: bool, overwrite: bool
+) -> list[Path]:
+    """Write one file per exercise into ``directory`` (made if missing)."""
     directory = Path(directory)
-    paths = [directory / e.filename for e in EXERCISES]
+    paths = [directory / e.filename for e in exercises]
     existing = [p.name for p in paths if p.exists()]
     if existing and not overwrite:
         raise FileExistsError(
@@ -136,7 +154,7 @@ def write_workspace(directory: str | os.PathLike, solved: bool, overwrite: bool)
             "(pass --force to replace them)"
         )
     directory.mkdir(parents=True, exist_ok=True)
-    for e, path in zip(EXERCISES, paths):
+    for e, path in zip(exercises, paths):
         path.write_text(exercise_file(e, solved), encoding="utf-8")
     return paths
 
