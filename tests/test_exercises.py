@@ -292,3 +292,146 @@ def test_a_result_that_cannot_be_compared_gets_a_paragraph(solved, tmp_path, cap
     )
     rc, out = run_check(capsys, ws, "adam")
     assert rc == 1 and "Traceback" not in out and "(adam): FAIL" in out, out
+
+
+# -- what a learner hit (issue 21, item 7) ----------------------------------------------------
+def test_tanh_prime_differentiated_again_is_named(solved, tmp_path, capsys):
+    """`tanh_prime_t` is the value tanh'(z_t); a learner who read it as a gradient to
+    differentiate writes 1 - tanh_prime_t**2."""
+    ws = plant(
+        solved,
+        tmp_path,
+        "step_backward",
+        "dz_t = dh * tanh_prime_t",
+        "dz_t = dh * (1 - tanh_prime_t**2)",
+    )
+    rc, out = run_check(capsys, ws, "step_backward")
+    assert rc == 1 and "Looks like tanh' taken twice (1 - tanh_prime_t**2):" in out, out
+
+
+@pytest.mark.parametrize(
+    "exercise, old, new, factor",
+    [  # the divide-by-N habit (CS231n's losses average over the batch), in two places
+        (
+            "dense_mse",
+            "dy = diff * (2.0 / diff.size)",
+            "dy = diff * (2.0 / diff.size) / len(y)",
+            "d_y (mse) is off by a factor: it is the right value times k = 1/6 = 1/(N)",
+        ),
+        (
+            "dense_mse",
+            "dys.sum(axis=(0, 1))",
+            "dys.sum(axis=(0, 1)) / dys.shape[0]",
+            "db_o is off by a factor: it is the right value times k = 1/6 = 1/(N)",
+        ),
+        (
+            "bptt",
+            "dz2.sum(axis=0)",
+            "3 * dz2.sum(axis=0)",
+            "d_rnn db is off by a factor: it is the right value times k = 3",
+        ),
+    ],
+)
+def test_a_result_off_by_a_constant_factor_is_told_so(
+    exercise, old, new, factor, solved, tmp_path, capsys
+):
+    ws = plant(solved, tmp_path, exercise, old, new)
+    rc, out = run_check(capsys, ws, exercise)
+    assert rc == 1 and factor in out, out
+    assert "No known mistake" not in out
+
+
+def test_float32_buffers_dlfs2_style_are_named_first(solved, tmp_path, capsys):
+    ws = plant(solved, tmp_path, "forward", "np.empty_like(a)", "np.empty(a.shape, dtype='f')")
+    rc, out = run_check(capsys, ws, "forward")
+    assert rc == 1, out
+    assert "hs encoder, hs decoder (h0 = context) are float32" in out, out
+    assert "ex2_forward.py makes float32 arrays at line" in out and "dtype='f'" in out
+    assert "No known mistake" not in out and "Looks like" not in out
+
+
+def test_exercise_9_names_every_exercise_that_still_raises(solved, tmp_path, capsys):
+    ws = tmp_path / "ws"
+    shutil.copytree(solved, ws)
+    assert main(["new", str(tmp_path / "fresh")]) == 0
+    for name in ("ex2_forward.py", "ex6_context.py", "ex7_adam.py"):
+        shutil.copy(tmp_path / "fresh" / name, ws / name)
+    rc, out = run_check(capsys, ws, "train")
+    assert rc == 1, out
+    flat = " ".join(out.split())
+    assert "still raise NotImplementedError: forward (ex2), context (ex6), adam (ex7)." in flat
+
+
+def test_the_adam_skeleton_documents_adamstep_and_the_bptt_skeleton_its_contract(tmp_path):
+    assert main(["new", str(tmp_path)]) == 0
+    adam = (tmp_path / "ex7_adam.py").read_text(encoding="utf-8")
+    for field in ("params, the list of the NEW", "m and v", "iterations, the int t"):
+        assert field in " ".join(adam.split()), field
+    bptt = " ".join((tmp_path / "ex5_bptt.py").read_text(encoding="utf-8").split())
+    for contract in (
+        "self.cache = (xs, h0, hs)",
+        "or None for the encoder",
+        "(the encoder's is the decoder's dh0)",
+        "the pair (dxs (N, T, D), dh0 (N, H))",
+        "self.dh = every total dh_t, shaped (N, T, H)",
+        "TimeRNN, whose self.dh is the gradient on h0",
+    ):
+        assert contract in bptt, contract
+    step_backward = " ".join((tmp_path / "ex4_step_backward.py").read_text("utf-8").split())
+    assert "It computes no weight gradient" in step_backward
+    assert "a leading `d` always means a gradient" in step_backward
+
+
+def test_writing_into_dhs_names_the_line_and_the_view(solved, tmp_path, capsys):
+    ws = plant(
+        solved,
+        tmp_path,
+        "bptt",
+        "dh = dhs[:, t] + dh_next",
+        "dh = dhs[:, t]\n        dh += dh_next",
+    )
+    rc, out = run_check(capsys, ws, "bptt")
+    assert rc == 1, out
+    flat = " ".join(out.split())
+    assert "wrote into one of its inputs at line" in flat and "(`dh += dh_next " in flat, out
+    assert "dhs[:, t] is a view, not a copy" in flat
+
+
+def test_hints_wait_behind_check_hint(tmp_path, capsys):
+    assert main(["new", str(tmp_path)]) == 0
+    for name in tmp_path.iterdir():
+        assert "dh_next" not in name.read_text(encoding="utf-8").split('"""', 2)[0]
+    rc, out = run_check(capsys, tmp_path, "bptt")
+    assert rc == 1 and "dh_next" not in out and "Stuck? Add --hint." in out
+    rc, out = run_check(capsys, tmp_path, "bptt", "--hint")
+    assert rc == 1 and "Hint for SimpleRNN.backward:" in out and "dh_next" in out, out
+
+
+def test_only_can_be_repeated(solved, capsys):
+    capsys.readouterr()
+    assert main(["check", str(solved), "--only", "6", "--only", "step"]) == 0
+    out = capsys.readouterr().out
+    assert "[exercise 1] step" in out and "[exercise 6] context" in out
+    assert "2 of 2 exercise(s) pass." in out
+
+
+def test_the_decoders_rows_are_shown_when_the_encoder_call_raises(solved, tmp_path, capsys):
+    ws = plant(solved, tmp_path, "bptt", "dhs = np.zeros_like(hs) if dhs is None else dhs", "pass")
+    rc, out = run_check(capsys, ws, "bptt")
+    assert rc == 1, out
+    assert "Your `backward` (e_rnn) raised TypeError at line" in out, out
+    assert "d_rnn dW       Keras golden        no     yes" in out  # the decoder, graded
+    assert "e_rnn dW" not in out
+
+
+def test_a_bug_in_the_checker_is_never_reported_as_the_learners_mistake(solved):
+    """The checker's own KeyError (here: a golden file missing a tensor) must surface as an
+    error, not as 'the checker could not grade what your code returned'."""
+    from numpy_seq2seq.exercises.catalog import BY_NAME
+    from numpy_seq2seq.exercises.checks import check_exercise
+    from numpy_seq2seq.exercises.exercise import Context, load_golden
+
+    golden = load_golden()
+    del golden["step/h"]
+    with pytest.raises(KeyError, match="step/h"):
+        check_exercise(Context(golden, solved), BY_NAME["step"])

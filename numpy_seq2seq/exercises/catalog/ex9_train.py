@@ -62,10 +62,9 @@ def train_with_your_pieces(ctx: Context, f: dict) -> tuple[bool, list[str]]:
     except Fault as fault:
         return False, [f"Training needs your exercises 1-7 and this one: {fault}"]
     unwritten = [
-        f"{name} (ex{number})"
-        for number, funcs in mine.items()
-        for name, func in funcs.items()
-        if source.still_raises(func)
+        f"{e.name} (ex{e.number})"
+        for e in PIECES
+        if any(source.still_raises(func) for func in mine[e.number].values())
     ]
     if unwritten:
         return False, [
