@@ -22,6 +22,8 @@ from ..gradcheck import relative_error
 GOLDEN = ("Keras golden", 1e-9, 1e-12)
 #: Central differences (numpy_seq2seq.gradcheck's step ladder) are good to about 1e-8.
 NUMERICAL = ("central diff.", 1e-6, 1e-9)
+#: The seed's own windowing loop (``reference_keras.data``): windows are copies, so exact.
+SEED_LOOP = ("the seed's loop", 0.0, 0.0)
 #: Our own core (used where Keras has no such tensor, e.g. the gradient on h_0).
 CORE = ("numpy_seq2seq core", 1e-9, 1e-12)
 
@@ -124,8 +126,9 @@ def run(func: Callable, what: str, workspace: Path, **args):
         raise Fault(describe_exception(err, what, workspace, args)) from None
 
 
-def expect_array(value, what: str, shape: tuple, meaning: str) -> np.ndarray:
-    """``value`` must be an ndarray of ``shape``; otherwise a ``Fault`` saying what it should be."""
+def expect_array(value, what: str, shape: tuple | None, meaning: str) -> np.ndarray:
+    """``value`` must be an ndarray of ``shape`` (any shape: None); otherwise a ``Fault``
+    saying what it should be."""
     if not isinstance(value, np.ndarray):
         raise Fault(
             f"`{what}` must be a NumPy array of shape {shape} ({meaning}); "
@@ -133,7 +136,7 @@ def expect_array(value, what: str, shape: tuple, meaning: str) -> np.ndarray:
         )
     if value.dtype.kind not in "fiu":
         raise Fault(f"`{what}` must hold real numbers; its dtype is {value.dtype}.")
-    if value.shape != shape:
+    if shape is not None and value.shape != shape:
         raise Fault(
             f"`{what}` has shape {value.shape}; it must be {shape} ({meaning}). "
             "Compare each axis with the shapes in the docstring."
@@ -141,8 +144,10 @@ def expect_array(value, what: str, shape: tuple, meaning: str) -> np.ndarray:
     return value
 
 
-def expect_pair(value, what: str) -> tuple:
-    if not isinstance(value, tuple) or len(value) != 2:
+def expect_pair(value, what: str, n: int = 2) -> tuple:
+    """``value`` must be a tuple of ``n`` things (a pair by default)."""
+    if not isinstance(value, tuple) or len(value) != n:
         got = f"a tuple of {len(value)}" if isinstance(value, tuple) else type(value).__name__
-        raise Fault(f"`{what}` must return a tuple of two things; it returned {got}.")
+        count = {2: "two", 3: "three"}.get(n, str(n))
+        raise Fault(f"`{what}` must return a tuple of {count} things; it returned {got}.")
     return value
