@@ -14,7 +14,9 @@ H=4 hidden units, O=3 output features, so that every axis has its own size):
   both RNNs, on the context and on the inputs (``grad/*``), all by
   ``tf.GradientTape``; the 8 weight gradients (``grads/<layer>/<name>``);
 * three steps of ``keras.optimizers.Adam`` from given gradients (``adam/*``);
-* the seed's inference loop for 7 steps (``predict/*``).
+* the seed's inference loop for 7 steps (``predict/*``);
+* exercise 0's windows of a short series, cut by the seed's own loop
+  (``windows/*``, from ``reference_keras.data``, not from ``numpy_seq2seq``).
 
 The states and per-state gradients come from running the model's own layers'
 cells one step at a time; the file is only written when that unrolled pass
@@ -28,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from .data import make_windows_seed
 from .inference import predict
 from .models import build_models, floatx
 
@@ -35,6 +38,8 @@ from .models import build_models, floatx
 N, T, D, H, O = 6, 5, 2, 4, 3  # noqa: E741  (the symbols of docs/bptt.md)
 #: Adam steps recorded, and the free-running steps predicted (more than T on purpose).
 ADAM_STEPS, PREDICT_STEPS = 3, 7
+#: Exercise 0's series: sin and cos at 12 points, cut into windows of 5 steps (7 windows).
+WINDOW_POINTS, WINDOW_STEPS = 12, 5
 WEIGHT_KEYS = tuple(
     f"{layer}/{name}"
     for layer, names in (
@@ -165,6 +170,21 @@ def _adam(data: dict, weights: list[np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
+def _windows() -> dict[str, np.ndarray]:
+    """Exercise 0: ``ex``, ``dx``, ``dy`` of a short 1-D series by the seed's loop."""
+    x = np.linspace(-np.pi, np.pi, WINDOW_POINTS)
+    seq_in, seq_out = np.sin(x), np.cos(x)
+    ex, dx, dy = make_windows_seed(seq_in, seq_out, WINDOW_STEPS)
+    return {
+        "windows/seq_in": seq_in,
+        "windows/seq_out": seq_out,
+        "windows/steps": np.asarray(WINDOW_STEPS),
+        "windows/ex": ex,
+        "windows/dx": dx,
+        "windows/dy": dy,
+    }
+
+
 def make() -> dict[str, np.ndarray]:
     """Every array of the golden file, computed by Keras in float64."""
     data, extra = inputs()
@@ -190,6 +210,7 @@ def make() -> dict[str, np.ndarray]:
     out.update(_adam(extra, weights))
     out["predict/steps"] = np.asarray(PREDICT_STEPS)
     out["predict/y"] = predict(model_pred_e, pred_d_model, ex, PREDICT_STEPS)
+    out.update(_windows())
     out["keras_version"] = np.asarray(tf.keras.version())
     return out
 

@@ -435,3 +435,67 @@ def test_a_bug_in_the_checker_is_never_reported_as_the_learners_mistake(solved):
     del golden["step/h"]
     with pytest.raises(KeyError, match="step/h"):
         check_exercise(Context(golden, solved), BY_NAME["step"])
+
+
+# -- exercise 0, the windows: each mistake written as a learner following the seed's loop would
+SEED_LOOP = """
+def make_windows(seq_in, seq_out, steps=24):
+    n = len(seq_in) - steps{extra}
+    ex, dx, dy = np.zeros((n, steps)), np.zeros((n, steps)), np.zeros((n, steps))
+    for i in range(n):
+        ex[i] = seq_in[i : i + steps]
+        {dx}
+        dy[i] = seq_out[i : i + steps]
+    return {result}
+"""
+RIGHT = {
+    "extra": "",
+    "dx": "dx[i, 1:] = seq_out[i : i + steps - 1]",
+    "result": "ex[..., None], dx[..., None], dy[..., None]",
+}
+WINDOW_MISTAKES = {
+    "dx not shifted": ({"dx": "dx[i] = seq_out[i : i + steps]"}, "dx not shifted (dx = dy)"),
+    "dx shifted left": (
+        {"dx": "dx[i, :-1] = seq_out[i + 1 : i + steps]"},
+        "dx shifted the wrong way",
+    ),
+    "one window too many": ({"extra": " + 1"}, "the wrong number of windows"),
+    "one window too few": ({"extra": " - 1"}, "the wrong number of windows"),
+    "no feature axis": ({"result": "ex, dx, dy"}, "a missing feature axis"),
+}
+
+
+def write_windows(solved: Path, tmp_path: Path, **change: str) -> Path:
+    ws = tmp_path / "ws"
+    shutil.copytree(solved, ws)
+    code = SEED_LOOP.format(**(RIGHT | change))
+    (ws / "ex0_windows.py").write_text("import numpy as np\n\n" + code, encoding="utf-8")
+    return ws
+
+
+def test_the_seeds_own_loop_passes_exercise_0(solved, tmp_path, capsys):
+    rc, out = run_check(capsys, write_windows(solved, tmp_path), "windows")
+    assert rc == 0 and "the seed's loop     yes    yes" in out, out
+
+
+@pytest.mark.parametrize("plant_name", sorted(WINDOW_MISTAKES))
+def test_each_windows_mistake_is_named(plant_name, solved, tmp_path, capsys):
+    change, named = WINDOW_MISTAKES[plant_name]
+    rc, out = run_check(capsys, write_windows(solved, tmp_path, **change), "windows")
+    assert rc == 1 and f"Looks like {named}:" in out, out
+    assert "Traceback" not in out
+    if plant_name == "no feature axis":
+        assert "    ex      the seed's loop     no     NO            shape      shape" in out
+    if plant_name == "dx not shifted":  # shown: the model trained on the answer (3 s)
+        the_answer_shown(out)
+
+
+def the_answer_shown(out: str) -> None:
+    """The checker trained the seed's model on dx = dy: a near-zero teacher-forced loss beside
+    a free-running error no better than predicting 0 (every number printed by that run)."""
+    forced = re.search(r"teacher-forced loss .*?([0-9.]+) to ([0-9.]+)", out)
+    free = re.search(r"free-running MSE .*?([0-9.]+) to ([0-9.]+)", out)
+    zero = float(re.search(r"a prediction of 0 at every step scores\s+([0-9.]+)", out)[1])
+    assert forced and free, out
+    assert float(forced[2]) < 0.02 * zero  # every seed: the training loss is near zero
+    assert float(free[1]) > 0.8 * zero  # every seed: free running is about as bad as 0s

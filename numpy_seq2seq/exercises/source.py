@@ -35,9 +35,24 @@ def _parsed(func: Callable) -> tuple[list[str], ast.FunctionDef]:
     return text.splitlines(), node
 
 
+def _imported_names(module: types.ModuleType) -> dict[str, str]:
+    """``from X import name`` as the module itself writes it, relative imports made absolute."""
+    found = {}
+    for n in ast.parse(inspect.getsource(module)).body:
+        if isinstance(n, ast.ImportFrom):
+            base = module.__package__ or ""
+            for _ in range(n.level - 1):
+                base = base.rpartition(".")[0]
+            where = f"{base}.{n.module}" if n.level and n.module else n.module or base
+            for alias in n.names:
+                found[alias.asname or alias.name] = f"from {where} import {alias.name}"
+    return found
+
+
 def _imports(func: Callable, node: ast.FunctionDef) -> list[str]:
     """The import lines the function's body needs: the names of its module it reads."""
     module = inspect.getmodule(func)
+    written = _imported_names(module)
     assigned = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
     lines = set()
     for n in ast.walk(node):
@@ -49,6 +64,8 @@ def _imports(func: Callable, node: ast.FunctionDef) -> list[str]:
         if isinstance(value, types.ModuleType):
             alias = "" if value.__name__ == n.id else f" as {n.id}"
             lines.add(f"import {value.__name__}{alias}")
+        elif n.id in written:
+            lines.add(written[n.id])
         else:
             lines.add(f"from {getattr(value, '__module__', module.__name__)} import {n.id}")
     return sorted(lines, key=lambda s: (not s.startswith("import"), s))
