@@ -14,6 +14,7 @@ import pytest
 from numpy_seq2seq import Adam
 from numpy_seq2seq.core.seq2seq import WEIGHT_NAMES, Dense, Seq2SeqNet
 from numpy_seq2seq.core.simple_rnn import SimpleRNN
+from numpy_seq2seq.exercises.catalog import EXERCISES
 from numpy_seq2seq.exercises.exercise import GOLDEN_PATH, load_golden
 
 ROOT = Path(__file__).resolve().parents[1]
