@@ -18,6 +18,7 @@ needs Keras's numbers, a few lines in ``reference_keras/golden.py``.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -141,13 +142,18 @@ def core_ref(value: np.ndarray) -> Ref:
 
 # -- helpers for harnesses and mistakes -------------------------------------------------------
 def subclass(base: type, methods: dict[str, Callable]) -> type:
-    """``base`` with only ``methods`` replaced: the learner's pieces in our machinery."""
-    return type(f"Your{base.__name__}", (base,), dict(methods))
+    """``base`` with only ``methods`` replaced: the learner's pieces in our machinery.
+    A staticmethod of ``base`` stays one."""
+    body = {}
+    for name, func in methods.items():
+        static = isinstance(inspect.getattr_static(base, name, None), staticmethod)
+        body[name] = staticmethod(func) if static and not isinstance(func, staticmethod) else func
+    return type(f"Your{base.__name__}", (base,), body)
 
 
-def mutant(func: Callable, old: str, new: str) -> Callable[[Context], dict]:
+def mutant(func: Callable, old: str, new: str, *more: str) -> Callable[[Context], dict]:
     """A mistake made by editing the core's source of ``func`` (``source.mutant``)."""
-    return lambda ctx: {func.__name__: source.mutant(func, old, new)}
+    return lambda ctx: {func.__name__: source.mutant(func, old, new, *more)}
 
 
 def readonly(a: np.ndarray | None) -> np.ndarray | None:

@@ -108,14 +108,18 @@ def solution(func: Callable) -> str:
     return "\n".join(_parsed(func)[0])
 
 
-def mutant(func: Callable, old: str, new: str) -> Callable:
-    """``func`` with ``old`` replaced by ``new`` in its source: a known mistake, made on
-    purpose so that its numbers can be compared with a learner's."""
+def mutant(func: Callable, old: str, new: str, *more: str) -> Callable:
+    """``func`` with ``old`` replaced by ``new`` in its source (and each further pair in
+    ``more``): a known mistake, made on purpose so that its numbers can be compared with a
+    learner's."""
     text = solution(func)
-    if text.count(old) != 1:
-        raise ValueError(f"{old!r} must occur once in {func.__qualname__}; the core changed")
+    edits = [(old, new), *zip(more[::2], more[1::2])]
+    for old, new in edits:
+        if text.count(old) != 1:
+            raise ValueError(f"{old!r} must occur once in {func.__qualname__}; the core changed")
+        text = text.replace(old, new)
     namespace = dict(func.__globals__)
-    exec(compile(text.replace(old, new), f"<mistake in {func.__qualname__}>", "exec"), namespace)
+    exec(compile(text, f"<mistake in {func.__qualname__}>", "exec"), namespace)
     return namespace[func.__name__]
 
 
