@@ -499,3 +499,140 @@ def the_answer_shown(out: str) -> None:
     assert forced and free, out
     assert float(forced[2]) < 0.02 * zero  # every seed: the training loss is near zero
     assert float(free[1]) > 0.8 * zero  # every seed: free running is about as bad as 0s
+
+
+# -- the cells: each mistake written out as a learner coming from DLFS2 or PyTorch would ----
+GRU_STEP = """
+def step(self, a_t, h_prev):
+    U, b = self.params[1], self.params[2]
+    H = h_prev.shape[1]
+    {first}, {second}, Uh = U[:, :H], U[:, H : 2 * H], U[:, 2 * H :]
+    {bfirst}, {bsecond}, bh = {bias}[:H], {bias}[H : 2 * H], {bias}[2 * H :]
+    z = sigmoid(a_t[:, {zcols}] + h_prev @ Uz + bz)
+    r = sigmoid(a_t[:, {rcols}] + h_prev @ Ur + br)
+    g = np.tanh(a_t[:, 2 * H :] + {candidate})
+    h = {update}
+    return h, (np.concatenate([z, r], axis=1), g, h_prev @ Uh + bh)
+"""
+GRU_RIGHT = {
+    "first": "Uz",
+    "second": "Ur",
+    "bfirst": "bz",
+    "bsecond": "br",
+    "bias": "b[1]",
+    "zcols": ":H",
+    "rcols": "H : 2 * H",
+    "candidate": "r * (h_prev @ Uh + bh)",
+    "update": "z * h_prev + (1 - z) * g",
+}
+LSTM_STEP = """
+def step(self, a_t, h_prev, c_prev):
+    U, b = self.params[1], self.params[2]
+    H = h_prev.shape[1]
+    A = a_t + h_prev @ U + b
+    {gates}
+    c = f * c_prev + i * g
+    h = {output}
+    return h, c, (sigmoid(A), g)
+"""
+LSTM_RIGHT = {
+    "gates": "i, f, g, o = sigmoid(A[:, :H]), sigmoid(A[:, H : 2 * H]), "
+    "np.tanh(A[:, 2 * H : 3 * H]), sigmoid(A[:, 3 * H :])",
+    "output": "o * np.tanh(c)",
+}
+CELL_MISTAKES = {
+    "GRU reset before the matmul": (
+        "gru_step",
+        {"candidate": "(r * h_prev) @ Uh + bh"},
+        "the reset applied before the matrix product (DLFS2's GRU)",
+    ),
+    "GRU in PyTorch's order": (
+        "gru_step",
+        {
+            "first": "Ur",
+            "second": "Uz",
+            "bfirst": "br",
+            "bsecond": "bz",
+            "zcols": "H : 2 * H",
+            "rcols": ":H",
+        },
+        "the gates in PyTorch's order (r, z, n)",
+    ),
+    "GRU second bias row dropped": (
+        "gru_step",
+        {"bias": "0 * b[1]"},
+        "the second bias row dropped",
+    ),
+    "GRU update DLFS2's way": (
+        "gru_step",
+        {"update": "(1 - z) * h_prev + z * g"},
+        "z and 1 - z swapped (DLFS2's convention)",
+    ),
+    "LSTM in DLFS2's order": (
+        "lstm_step",
+        {
+            "gates": "f, g, i, o = sigmoid(A[:, :H]), np.tanh(A[:, H : 2 * H]), "
+            "sigmoid(A[:, 2 * H : 3 * H]), sigmoid(A[:, 3 * H :])"
+        },
+        "the gates in DLFS2's order (f, g, i, o)",
+    ),
+    "LSTM h without tanh": ("lstm_step", {"output": "o * c"}, "h_t from c_t without the tanh"),
+}
+
+
+def write_cell(solved: Path, tmp_path: Path, exercise: str, **change: str) -> Path:
+    ws = tmp_path / "ws"
+    shutil.copytree(solved, ws)
+    template, right = (GRU_STEP, GRU_RIGHT) if exercise == "gru_step" else (LSTM_STEP, LSTM_RIGHT)
+    head = "import numpy as np\n\nfrom numpy_seq2seq.core.gru import sigmoid\n\n"
+    (path,) = ws.glob(f"ex*_{exercise}.py")
+    path.write_text(head + template.format(**(right | change)), encoding="utf-8")
+    return ws
+
+
+@pytest.mark.parametrize("exercise", ["gru_step", "lstm_step"])
+def test_a_learners_own_cell_step_passes(exercise, solved, tmp_path, capsys):
+    rc, out = run_check(capsys, write_cell(solved, tmp_path, exercise), exercise)
+    assert rc == 0 and "Keras golden" in out, out
+
+
+@pytest.mark.parametrize("plant_name", sorted(CELL_MISTAKES))
+def test_each_cell_mistake_is_named(plant_name, solved, tmp_path, capsys):
+    exercise, change, named = CELL_MISTAKES[plant_name]
+    rc, out = run_check(capsys, write_cell(solved, tmp_path, exercise, **change), exercise)
+    assert rc == 1 and f"Looks like {named}:" in out, out
+
+
+CELL_BACKWARD_PLANTS = {
+    "GRU direct path dropped": (
+        "gru_step_backward",
+        "return dh * z_t + ",
+        "return 0 * z_t + ",
+        "the direct path through (G5) dropped",
+    ),
+    "GRU tanh' as 1 - g": (
+        "gru_step_backward",
+        "(1 - g**2)",
+        "(1 - g)",
+        "tanh' written 1 - g instead of 1 - g²",
+    ),
+    "LSTM forget gate missing": (
+        "lstm_step_backward",
+        "dc * f_t",
+        "dc",
+        "the forget gate missing on the way back",
+    ),
+    "LSTM dc only from t+1": (
+        "lstm_step_backward",
+        "dc_next + dh * ",
+        "dc_next + 0 * ",
+        "c_t's gradient taken only from step t+1",
+    ),
+}
+
+
+@pytest.mark.parametrize("plant_name", sorted(CELL_BACKWARD_PLANTS))
+def test_each_cell_backward_mistake_is_named(plant_name, solved, tmp_path, capsys):
+    exercise, old, new, named = CELL_BACKWARD_PLANTS[plant_name]
+    rc, out = run_check(capsys, plant(solved, tmp_path, exercise, old, new), exercise)
+    assert rc == 1 and f"Looks like {named}:" in out, out
