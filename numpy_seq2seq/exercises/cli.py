@@ -58,8 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"error: {err}\n")
     kind = "reference solutions" if args.command == "solve" else "skeletons"
     print(f"Wrote {len(paths)} files of {kind} into {args.dir}:")
+    width = max(len(p.name) for p in paths)
     for e, p in zip(EXERCISES, paths):
-        print(f"  {p.name:<24} exercise {e.number}: {e.title}")
+        print(f"  {p.name:<{width}}  exercise {e.number}: {e.title}")
     print(f"Next: python -m numpy_seq2seq.exercises check {args.dir}")
     return 0
 
