@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from numpy_seq2seq.exercises import source
-from numpy_seq2seq.exercises.catalog import EXERCISES
+from numpy_seq2seq.exercises.catalog import BY_NAME, EXERCISES
 from numpy_seq2seq.exercises.cli import main
 from numpy_seq2seq.exercises.exercise import GOLDEN_PATH
 
@@ -41,7 +41,7 @@ def plant(solved: Path, tmp_path: Path, exercise: str, old: str, new: str) -> Pa
     """A copy of the solved workspace with ``old`` replaced by ``new`` in one exercise's file."""
     ws = tmp_path / "ws"
     shutil.copytree(solved, ws)
-    (path,) = ws.glob(f"ex*_{exercise}.py")
+    path = ws / BY_NAME[exercise].filename
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, (old, path.name)
     path.write_text(text.replace(old, new), encoding="utf-8")
@@ -608,7 +608,7 @@ def write_cell(solved: Path, tmp_path: Path, exercise: str, **change: str) -> Pa
     shutil.copytree(solved, ws)
     template, right = (GRU_STEP, GRU_RIGHT) if exercise == "gru_step" else (LSTM_STEP, LSTM_RIGHT)
     head = "import numpy as np\n\nfrom numpy_seq2seq.core.gru import sigmoid\n\n"
-    (path,) = ws.glob(f"ex*_{exercise}.py")
+    path = ws / BY_NAME[exercise].filename
     path.write_text(head + template.format(**(right | change)), encoding="utf-8")
     return ws
 
