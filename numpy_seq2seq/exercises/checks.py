@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import source
+from . import notebook, source
 from .exercise import Context, Exercise, Mistake, Out, flatten, float32_lines
 from .grading import CORE, Fault, Row, compare, table
 
@@ -34,13 +34,16 @@ class Result(NamedTuple):
 def load_functions(ctx: Context, exercise: Exercise) -> dict[str, Callable]:
     """The learner's functions of one exercise, by name, or a ``Fault`` saying why not."""
     path = ctx.workspace / exercise.filename
+    if not path.is_file() and path.with_suffix(".ipynb").is_file():
+        path = path.with_suffix(".ipynb")  # a notebook workspace (new DIR --notebook)
     if not path.is_file():
         raise Fault(
             f"{path} is missing. `python -m numpy_seq2seq.exercises new "
             f"{ctx.workspace}` writes the workspace."
         )
     try:
-        module = source.load(path, exercise.number)
+        load = notebook.load if path.suffix == ".ipynb" else source.load
+        module = load(path, exercise.number)
     except SyntaxError as err:
         raise Fault(f"{path.name} has a syntax error at line {err.lineno}: {err.msg}.") from None
     except Exception as err:  # the learner's module ran at import and raised: say so
@@ -86,9 +89,11 @@ def _grade(out: Out, right: dict[str, np.ndarray]) -> list[Row]:
     return [compare(out.label, out.value, right[out.label], CORE)] if out.label in right else []
 
 
-def check_exercise(ctx: Context, exercise: Exercise) -> Result:
+def check_exercise(ctx: Context, exercise: Exercise, funcs: dict | None = None) -> Result:
+    """Grade one exercise: the learner's functions ``funcs`` (by name), or else the ones
+    in the workspace's file."""
     try:
-        funcs = load_functions(ctx, exercise)
+        funcs = load_functions(ctx, exercise) if funcs is None else funcs
     except Fault as fault:
         return Result(exercise, False, [], [str(fault)], [], [], [])
     outs, faults = flatten(exercise.harness(ctx, funcs))

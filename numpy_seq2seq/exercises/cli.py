@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import source
+from . import notebook, source
 from .catalog import BY_NAME, EXERCISES
 
 
@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         else:
             p.add_argument("--force", action="store_true", help="overwrite existing files")
+            p.add_argument(
+                "--notebook", action="store_true", help="write Jupyter notebooks (.ipynb)"
+            )
     args = parser.parse_args(argv)
     if args.command == "check":
         unknown = [name for name in args.only or () if name not in BY_NAME]
@@ -52,8 +55,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{', '.join(e.name for e in EXERCISES)}; got {', '.join(map(repr, unknown))}"
             )
         return check(args.dir, args.only, args.hint)
+    write = notebook.write_notebooks if args.notebook else source.write_workspace
     try:
-        paths = source.write_workspace(args.dir, EXERCISES, args.command == "solve", args.force)
+        paths = write(args.dir, EXERCISES, args.command == "solve", args.force)
     except FileExistsError as err:
         parser.exit(2, f"error: {err}\n")
     kind = "reference solutions" if args.command == "solve" else "skeletons"

@@ -91,7 +91,7 @@ def describe_exception(err: BaseException, what: str, workspace: Path, args: dic
     frames = [
         f
         for f in traceback.extract_tb(err.__traceback__)
-        if Path(f.filename).resolve().parent == workspace.resolve()
+        if Path(f.filename).resolve().parent == workspace.resolve() or _in_notebook(f.filename)
     ]
     where = ""
     if frames:
@@ -106,6 +106,11 @@ def describe_exception(err: BaseException, what: str, workspace: Path, args: dic
     shapes = ", ".join(f"{k} {_shape(v)}" for k, v in args.items())
     called = f" It was called with {shapes}." if shapes else ""
     return f"{what} raised {type(err).__name__}{where}: {err}.{called}"
+
+
+def _in_notebook(filename: str) -> bool:
+    """A frame of a Jupyter cell (ipykernel names each cell's code by a temporary file)."""
+    return "ipykernel" in filename or filename.startswith("<ipython-input")
 
 
 def _shape(value) -> str:

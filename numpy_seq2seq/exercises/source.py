@@ -134,7 +134,7 @@ def exercise_file(exercise: Exercise, solved: bool) -> str:
     doc = (
         f'"""Exercise {exercise.number}: {exercise.title}.\n\n'
         f"Write the body of:{where}\n\n"
-        "The docstring gives the shapes and the equations (docs/bptt.md; the cells': "
+        "The docstring gives the shapes and the equations (docs/bptt.md; the cells':\n"
         "docs/gru.md, docs/lstm.md).\n\n"
         f"{about}\n\n"
         "Check it with:\n\n"
