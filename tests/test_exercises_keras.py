@@ -87,3 +87,25 @@ def test_each_keras_mistake_is_named(plant_name, solved, tmp_path, capsys):
     rc, out = run_check(capsys, ws, "--only", exercise)
     assert rc == 1 and f"Looks like {named}:" in out, out
     assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("doc", ["exercises.md", "ja/exercises.md"])
+def test_the_keras_transcript_in_the_docs_is_what_the_checker_prints(
+    doc, tmp_path, capsys, monkeypatch
+):
+    """The docs' Keras-track commands, run: the solutions, then one line of predict changed."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / doc).read_text(encoding="utf-8")
+    prompt = "$ python -m reference_keras.exercises "
+    commands = [line[len(prompt) :] for line in text.splitlines() if line.startswith(prompt)]
+    assert commands == ["solve learner_keras", "check learner_keras --only predict"]
+    monkeypatch.chdir(tmp_path)
+    for command in commands:
+        start = text.index(prompt + command + "\n") + len(prompt + command + "\n")
+        end = min(i for i in (text.find("\n$ ", start) + 1, text.index("```", start)) if i > 0)
+        capsys.readouterr()
+        main(command.split())
+        assert capsys.readouterr().out == text[start:end], command
+        if command.startswith("solve"):
+            path = tmp_path / "learner_keras" / "ex2_predict.py"
+            old, new = PLANTS["state not carried"][1:3]
+            path.write_text(path.read_text("utf-8").replace(old, new), encoding="utf-8")

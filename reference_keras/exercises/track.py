@@ -213,7 +213,7 @@ ONE_STATE = Mistake(
 )
 NOT_CARRIED = Mistake(
     "a state that is not carried between steps",
-    "each step's new states must replace the old ones (y, *states = pred_d_model(...)); "
+    "the states pred_d_model returns at each step must be the ones it receives at the next; "
     "otherwise every step restarts the decoder from the context.",
 )
 NOT_FED = Mistake(
