@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import notebook, source
+from . import source
 from .exercise import Context, Exercise, Mistake, Out, flatten, float32_lines
 from .grading import CORE, Fault, Row, compare, table
 
@@ -42,7 +42,7 @@ def load_functions(ctx: Context, exercise: Exercise) -> dict[str, Callable]:
             f"{ctx.workspace}` writes the workspace."
         )
     try:
-        load = notebook.load if path.suffix == ".ipynb" else source.load
+        load = source.load_notebook if path.suffix == ".ipynb" else source.load
         module = load(path, exercise.number)
     except SyntaxError as err:
         raise Fault(f"{path.name} has a syntax error at line {err.lineno}: {err.msg}.") from None

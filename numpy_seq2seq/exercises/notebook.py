@@ -5,22 +5,20 @@ contract, a cell of imports, one cell per function to fill (the same skeleton
 as the ``.py`` file), and a check cell that grades the functions defined in the
 notebook and prints the checker's table below it.  The notebooks are plain
 nbformat-4 JSON, written with the standard library (NumPy stays the only
-dependency).  ``check DIR`` on the command line reads them too: it runs their
-import and function cells (tags ``imports`` and ``exercise``).
+dependency).  ``check DIR`` on the command line reads them too
+(``source.load_notebook``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import types
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import source
-
-if TYPE_CHECKING:
-    from .exercise import Exercise
+from .catalog import BY_NAME
+from .checks import check_exercise, report
+from .exercise import Context, Exercise, load_golden
 
 KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
@@ -88,28 +86,10 @@ def write_notebooks(
     return paths
 
 
-def load(path: Path, number: int) -> types.ModuleType:
-    """A notebook's import and function cells, run as one module (the ``check`` CLI)."""
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    code = "\n\n".join(
-        "".join(c["source"])
-        for c in cells
-        if c["cell_type"] == "code" and {"imports", "exercise"} & set(c["metadata"].get("tags", []))
-    )
-    module = types.ModuleType(f"numpy_seq2seq_exercise_{number}")
-    module.__file__ = str(path)
-    exec(compile(code, str(path), "exec"), module.__dict__)
-    return module
-
-
 def check(name: str, namespace: dict, hint: bool = False) -> bool:
     """Grade the functions of exercise ``name`` defined in a notebook's ``namespace``;
     print the checker's report.  Exercise 9 also reads the other exercises' files,
     saved in the notebook's folder."""
-    from .catalog import BY_NAME
-    from .checks import check_exercise, report
-    from .exercise import Context, load_golden
-
     exercise = BY_NAME[name]
     missing = [f.__name__ for _, f in exercise.functions if not callable(namespace.get(f.__name__))]
     if missing:

@@ -13,15 +13,27 @@ import ast
 import builtins
 import importlib.util
 import inspect
+import json
 import os
 import textwrap
 import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .exercise import Exercise
+
+class Exercise(Protocol):
+    """What this module reads of an exercise (``exercise.Exercise``)."""
+
+    number: int
+    name: str
+    title: str
+    functions: tuple
+    about: str
+
+    @property
+    def filename(self) -> str: ...
+
 
 WRAP = 92
 
@@ -185,4 +197,19 @@ def load(path: Path, number: int) -> types.ModuleType:
     spec = importlib.util.spec_from_file_location(f"numpy_seq2seq_exercise_{number}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def load_notebook(path: Path, number: int) -> types.ModuleType:
+    """A notebook's import and function cells (tags ``imports`` and ``exercise``), run as
+    one module: how ``check DIR`` reads a notebook workspace."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    code = "\n\n".join(
+        "".join(c["source"])
+        for c in cells
+        if c["cell_type"] == "code" and {"imports", "exercise"} & set(c["metadata"].get("tags", []))
+    )
+    module = types.ModuleType(f"numpy_seq2seq_exercise_{number}")
+    module.__file__ = str(path)
+    exec(compile(code, str(path), "exec"), module.__dict__)
     return module
