@@ -460,6 +460,17 @@ def test_a_bug_in_the_checker_is_never_reported_as_the_learners_mistake(solved):
         check_exercise(Context(golden, solved), BY_NAME["step"])
 
 
+def test_the_command_line_calls_a_checker_bug_a_checker_bug(solved, capsys, monkeypatch):
+    from numpy_seq2seq.exercises import exercise
+
+    golden = exercise.load_golden()
+    del golden["step/h"]
+    monkeypatch.setattr(exercise, "load_golden", lambda: golden)
+    rc, out = run_check(capsys, solved, "step")
+    assert rc == 3 and "a bug in numpy_seq2seq, not in your code" in out and "KeyError" in out
+    assert "Looks like" not in out and "-> exercise 1 (step)" not in out
+
+
 # -- exercise 0, the windows: each mistake written as a learner following the seed's loop would
 SEED_LOOP = """
 def make_windows(seq_in, seq_out, steps=24):

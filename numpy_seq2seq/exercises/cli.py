@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import traceback
 from pathlib import Path
 
 from . import notebook, source
@@ -83,7 +85,15 @@ def check(directory: Path, only: list[str] | None = None, hint: bool = False) ->
     passed = []
     for e in chosen:
         print(f"[exercise {e.number}] {e.name}: {e.title} ({e.filename})", flush=True)
-        result = check_exercise(ctx, e)
+        try:
+            result = check_exercise(ctx, e)
+        except Exception:  # the learner's code runs inside grading.run: this is ours
+            print(
+                f"The checker itself failed on exercise {e.number}: a bug in numpy_seq2seq, "
+                "not in your code. Please report it with this traceback:"
+            )
+            traceback.print_exc(file=sys.stdout)
+            return 3
         print(report(result, hint), flush=True)
         passed.append(result.passed)
     failed = [e.name for e, ok in zip(chosen, passed) if not ok]

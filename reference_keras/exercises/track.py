@@ -59,50 +59,12 @@ class KerasExercise:
     imports: str
     about: str
     hint: str
+    #: (the learner's function, the workspace) -> (rows, faults, named mistakes)
+    grade: Callable[[Callable, Path], tuple[list, list[str], list]]
 
     @property
     def filename(self) -> str:
         return f"ex{self.number}_{self.name}.py"
-
-
-EXERCISES = (
-    KerasExercise(
-        1,
-        "models",
-        "the seed's three models, for every cell",
-        build_models,
-        "import tensorflow as tf\n\n"
-        "from reference_keras.models import _DTYPES, CELLS, _check_positive_int",
-        "Write the seed's step 1 and step 4: the training model and the two inference models. "
-        "model_train([ex, dx]) -> y; model_pred_e(ex) -> the context, the encoder's state(s); "
-        "pred_d_model([y_t, *states]) -> [y_{t+1}, *states], ONE decoder step that uses the "
-        "very d_rnn and d_dense layer objects of model_train (the trained weights live in "
-        "them). An LSTM has two states, h and c: its context and the decoder's states are "
-        "both. The checker builds yours for cell = 'simple_rnn', 'gru' and 'lstm', loads our "
-        "weights into your model_train and compares every output with ours.",
-        "Create each layer once (e_rnn with return_state=True; d_rnn with "
-        "return_sequences=True and return_state=True; d_dense), call them in model_train, "
-        "then call the same d_rnn and d_dense again on a (1, dec_tokens) Input with state "
-        "Inputs of shape (hidden,) (one per state) for pred_d_model. A layer returns its "
-        "states only with return_state=True: `_, *states = layer(x)`.",
-    ),
-    KerasExercise(
-        2,
-        "predict",
-        "the inference loop",
-        predict,
-        "import numpy as np\nimport tensorflow as tf\n\n"
-        "from reference_keras.models import floatx, model_dtype",
-        "Write the seed's step 5 for every window at once: encode, start the decoder from the "
-        "context and a zero input, and run it one step at a time, feeding each output back "
-        "as the next input. The checker runs yours with our models for every cell, the LSTM's "
-        "[h, c] included, for 7 steps (more than the windows').",
-        "states = model_pred_e(ex) (a list: one state, or [h, c]); y = zeros (N, 1, dec); "
-        "then each step y, *states = pred_d_model([y, *states]): the new states replace the "
-        "old ones, and y is both an output to keep and the next input.",
-    ),
-)
-BY_NAME = {e.name: e for e in EXERCISES} | {str(e.number): e for e in EXERCISES}
 
 
 # -- workspaces -------------------------------------------------------------------------------
@@ -395,7 +357,46 @@ def check_predict(func: Callable, workspace: Path) -> tuple[list[Row], list[str]
     return rows, faults, mistakes
 
 
-CHECKS = {"models": check_models, "predict": check_predict}
+EXERCISES = (
+    KerasExercise(
+        1,
+        "models",
+        "the seed's three models, for every cell",
+        build_models,
+        "import tensorflow as tf\n\n"
+        "from reference_keras.models import _DTYPES, CELLS, _check_positive_int",
+        "Write the seed's step 1 and step 4: the training model and the two inference models. "
+        "model_train([ex, dx]) -> y; model_pred_e(ex) -> the context, the encoder's state(s); "
+        "pred_d_model([y_t, *states]) -> [y_{t+1}, *states], ONE decoder step that uses the "
+        "very d_rnn and d_dense layer objects of model_train (the trained weights live in "
+        "them). An LSTM has two states, h and c: its context and the decoder's states are "
+        "both. The checker builds yours for cell = 'simple_rnn', 'gru' and 'lstm', loads our "
+        "weights into your model_train and compares every output with ours.",
+        "Create each layer once (e_rnn with return_state=True; d_rnn with "
+        "return_sequences=True and return_state=True; d_dense), call them in model_train, "
+        "then call the same d_rnn and d_dense again on a (1, dec_tokens) Input with state "
+        "Inputs of shape (hidden,) (one per state) for pred_d_model. A layer returns its "
+        "states only with return_state=True: `_, *states = layer(x)`.",
+        check_models,
+    ),
+    KerasExercise(
+        2,
+        "predict",
+        "the inference loop",
+        predict,
+        "import numpy as np\nimport tensorflow as tf\n\n"
+        "from reference_keras.models import floatx, model_dtype",
+        "Write the seed's step 5 for every window at once: encode, start the decoder from the "
+        "context and a zero input, and run it one step at a time, feeding each output back "
+        "as the next input. The checker runs yours with our models for every cell, the LSTM's "
+        "[h, c] included, for 7 steps (more than the windows').",
+        "states = model_pred_e(ex) (a list: one state, or [h, c]); y = zeros (N, 1, dec); "
+        "then each step y, *states = pred_d_model([y, *states]): the new states replace the "
+        "old ones, and y is both an output to keep and the next input.",
+        check_predict,
+    ),
+)
+BY_NAME = {e.name: e for e in EXERCISES} | {str(e.number): e for e in EXERCISES}
 
 
 def report(e: KerasExercise, rows, faults, mistakes, hint: bool) -> tuple[bool, str]:
@@ -426,7 +427,7 @@ def check(directory: Path, only: list[str] | None, hint: bool) -> int:
     for e in chosen:
         print(f"[Keras exercise {e.number}] {e.name}: {e.title} ({e.filename})", flush=True)
         try:
-            rows, faults, mistakes = CHECKS[e.name](load(directory, e), directory)
+            rows, faults, mistakes = e.grade(load(directory, e), directory)
         except Fault as fault:
             rows, faults, mistakes = [], [str(fault.args[0])], []
         ok, text = report(e, rows, faults, mistakes, hint)
