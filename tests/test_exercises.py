@@ -71,6 +71,8 @@ def test_a_fresh_workspace_fails_each_exercise_by_name(tmp_path, capsys):
     assert out.count("is not written yet") >= ALL
     assert "Traceback" not in out
     assert f"0 of {ALL} exercise(s) pass. Next to fix: {EXERCISES[0].name}" in out
+    bptt = out[out.index("[exercise 5]") : out.index("[exercise 6]")]
+    assert bptt.count("is not written yet") == 1  # met by the decoder's run and the encoder's
 
 
 # Each plant is written the way a learner would get it wrong, independently of the
