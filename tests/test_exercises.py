@@ -672,3 +672,18 @@ def test_each_cell_backward_mistake_is_named(plant_name, solved, tmp_path, capsy
     exercise, old, new, named = CELL_BACKWARD_PLANTS[plant_name]
     rc, out = run_check(capsys, plant(solved, tmp_path, exercise, old, new), exercise)
     assert rc == 1 and f"Looks like {named}:" in out, out
+
+
+def test_the_machinery_knows_no_exercise_by_name():
+    """One place per exercise: its own file in catalog/. The checker, the command line, the
+    notebooks and the catalog's finder never name one, so adding an exercise touches none
+    of them (only its file and, for new Keras numbers, reference_keras/golden.py)."""
+    package = Path(source.__file__).parent
+    machinery = ["checks.py", "cli.py", "exercise.py", "grading.py", "notebook.py", "source.py"]
+    texts = {name: (package / name).read_text("utf-8") for name in machinery}
+    texts["catalog/__init__.py"] = (package / "catalog" / "__init__.py").read_text("utf-8")
+    for e in EXERCISES:
+        files = sorted(p.name for p in (package / "catalog").glob(f"ex{e.number}_*.py"))
+        assert files == [e.filename], (e.name, files)  # its own file, named as the workspace's
+        for name, text in texts.items():
+            assert f'"{e.name}"' not in text and f"'{e.name}'" not in text, (e.name, name)

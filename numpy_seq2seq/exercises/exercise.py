@@ -83,6 +83,8 @@ class Exercise:
     about: str  # what ``self`` is, the contract, and what the checker does with the function
     harness: Callable[[Context, dict[str, Callable]], list[Part]]
     mistakes: tuple[Mistake, ...] = ()
+    #: A comment put after the skeleton's imports of the package's own names.
+    import_comment: str = ""
     #: Called when everything else passed: (passed, notes), e.g. exercise 9's training run.
     finale: Callable[[Context, dict[str, Callable]], tuple[bool, list[str]]] | None = None
 

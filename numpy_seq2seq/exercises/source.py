@@ -30,6 +30,7 @@ class Exercise(Protocol):
     title: str
     functions: tuple
     about: str
+    import_comment: str
 
     @property
     def filename(self) -> str: ...
@@ -164,8 +165,8 @@ def exercise_file(exercise: Exercise, solved: bool) -> str:
         bodies.append(f"# {label}\n{text}\n")
     plain = sorted(i for i in imports if i.startswith("import"))
     local = sorted(i for i in imports if not i.startswith("import"))
-    if exercise.name == "train":  # its mse is replaced by the learner's for the training run
-        local = [f"{i}  # the training run uses your exercise 3's" for i in local]
+    if exercise.import_comment:  # e.g. exercise 9: its mse is replaced by the learner's
+        local = [f"{i}  # {exercise.import_comment}" for i in local]
     head = "\n\n".join(["\n".join(x) for x in (plain, local) if x])
     return (
         "\n\n".join([doc, "from __future__ import annotations", head])

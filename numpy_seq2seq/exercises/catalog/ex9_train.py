@@ -140,4 +140,5 @@ EXERCISE = Exercise(
     "exercise 3 (the checker puts it in this file's namespace).",
     harness=harness,
     finale=train_with_your_pieces,
+    import_comment="the training run uses your exercise 3's",
 )
