@@ -30,7 +30,7 @@ from ..core.seq2seq import WEIGHT_NAMES, Dense, Seq2SeqNet
 from ..core.simple_rnn import SimpleRNN
 from ..gradcheck import numerical_gradient
 from . import source
-from .grading import CORE, GOLDEN, NUMERICAL, Fault
+from .grading import GOLDEN, NUMERICAL, Fault
 
 GOLDEN_PATH = Path(__file__).with_name("golden.npz")
 KEYS = [f"{layer}/{name}" for layer, name in WEIGHT_NAMES]
@@ -106,12 +106,9 @@ class Context:
         self.D, self.O = golden["ex"].shape[2], golden["dy"].shape[2]
         self._numerical: dict[str, list[np.ndarray]] = {}
 
-    def weights(self, layer: str, prefix: str = "weights/") -> list[np.ndarray]:
-        """Copies of one layer's weights, in Keras's order."""
-        names = [k for k in self.g if k.startswith(f"{prefix}{layer}/")]
-        if prefix == "weights/":  # keep get_weights() order, not the file's
-            names = [f"{prefix}{k}" for k in KEYS if k.startswith(layer + "/")]
-        return [self.g[k].copy() for k in names]
+    def weights(self, layer: str) -> list[np.ndarray]:
+        """Copies of one layer's weights, in Keras's ``get_weights()`` order."""
+        return [self.g[f"weights/{k}"].copy() for k in KEYS if k.startswith(layer + "/")]
 
     def net(self, rnn: type = SimpleRNN, dense: type = Dense, net: type = Seq2SeqNet):
         e = rnn(*self.weights("e_rnn"), name="e_rnn")
@@ -135,11 +132,6 @@ class Context:
             return self._numerical[key][i]
 
         return [Ref(NUMERICAL, lambda i=i: get(i)) for i in range(len(arrays))]
-
-
-def core_ref(value: np.ndarray) -> Ref:
-    """A reference that is our core's value (where Keras has no such tensor)."""
-    return Ref(CORE, lambda: value)
 
 
 # -- helpers for harnesses and mistakes -------------------------------------------------------
@@ -173,10 +165,6 @@ def grads_in_place(layer, before: list, what: str) -> None:
             f"{what} replaced the arrays in self.grads instead of writing into them. The model "
             "and Adam hold those very arrays, so write in place: self.grads[0][...] = dW."
         )
-
-
-def weight_grads(prefix: str, net) -> list[Out]:
-    return [Out(f"{prefix}{k}", gr.copy()) for k, gr in zip(KEYS, net.grads)]
 
 
 FLOAT32_SOURCE = re.compile(
