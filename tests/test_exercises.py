@@ -283,6 +283,8 @@ def transcripts(tmp_path_factory) -> dict[str, str]:
     return printed
 
 
+@pytest.mark.slow  # the transcript includes exercise 0's demonstration (three trainings)
+@pytest.mark.xdist_group("exercise_transcripts")
 @pytest.mark.parametrize("doc", ["exercises.md", "ja/exercises.md"])
 def test_the_transcripts_in_the_docs_are_what_the_checker_prints(doc, transcripts):
     """Every command of the docs' transcripts printed exactly what the docs show."""
@@ -514,7 +516,13 @@ def test_the_seeds_own_loop_passes_exercise_0(solved, tmp_path, capsys):
     assert rc == 0 and "the seed's loop     yes    yes" in out, out
 
 
-@pytest.mark.parametrize("plant_name", sorted(WINDOW_MISTAKES))
+@pytest.mark.parametrize(
+    "plant_name",
+    [  # "dx not shifted" trains the seed's model three times to show what it does (3-4 s)
+        pytest.param(n, marks=pytest.mark.slow) if n == "dx not shifted" else n
+        for n in sorted(WINDOW_MISTAKES)
+    ],
+)
 def test_each_windows_mistake_is_named(plant_name, solved, tmp_path, capsys):
     change, named = WINDOW_MISTAKES[plant_name]
     rc, out = run_check(capsys, write_windows(solved, tmp_path, **change), "windows")

@@ -94,6 +94,7 @@ def test_the_golden_file_is_shipped_as_package_data():
     assert '"numpy_seq2seq.exercises" = ["golden.npz"]' in text
 
 
+@pytest.mark.slow  # builds the Keras models and layers the file needs (about 20 s)
 def test_the_golden_file_is_what_keras_computes_now(golden, tmp_path, capsys):
     """``python -m reference_keras golden`` with live Keras writes exactly the shipped file
     (to 1e-12), so it can never go stale; the command's old seed-run CLI is unchanged."""
