@@ -153,6 +153,8 @@ def call(func: Callable, what: str, workspace: Path, *args):
         ]
         where = f" at line {frames[-1].lineno} (`{frames[-1].line}`)" if frames else ""
         text = f"{what} raised {type(err).__name__}{where}: {str(err).splitlines()[0]}"
+        # Keras 3 raises this (keras/src/backend/common/keras_tensor.py, KerasTensor.__iter__)
+        # when `_, state = layer(x)` unpacks the one tensor a layer without return_state gives
         if "Iterating over a symbolic KerasTensor" in str(err):
             raise Fault(text + ".", RETURN_STATE) from None
         raise Fault(text + ".") from None
@@ -271,7 +273,8 @@ def _grade_models(cell, built, ours, weights, ex, dx) -> tuple[list[Row], list[M
     run = lambda m, x, what: call(m, f"Your {what} ({cell})", Path("."), x)  # noqa: E731
     try:
         y_train = run(m_train, [ex, dx], "model_train([ex, dx])")
-    except Fault as fault:  # Keras's LSTM indexes initial_state[1]: one state raises there
+    except Fault as fault:  # keras/src/layers/rnn/lstm.py reads initial_state[1]: one state
+        # raises there, when the model is called (building it with one state succeeds)
         lstm_state = cell == "lstm" and "LSTM.call" in fault.args[0]
         raise Fault(fault.args[0], *named, *([ONE_STATE] if lstm_state else [])) from None
     rows = [compare(f"{cell}: model_train([ex, dx])", y_train, r_train([ex, dx]))]
