@@ -64,3 +64,27 @@ def test_a_mistake_planted_in_a_notebook_is_named_in_it(tmp_path, kernel_imports
     path.write_text(json.dumps(nb), encoding="utf-8")
     out = execute(path)
     assert "Looks like the missing `+ dh_next`:" in out and "(bptt): FAIL" in out, out
+
+
+def test_keras_notebooks_pass_solved_and_name_a_planted_mistake(
+    tmp_path, kernel_imports_this_checkout
+):
+    """The Keras track as notebooks (``python -m reference_keras.exercises new DIR
+    --notebook``), executed: solved, both check cells pass; with the state not carried, the
+    mistake is named in the check cell."""
+    pytest.importorskip("tensorflow")
+    from reference_keras.exercises.track import main as keras_main
+
+    assert keras_main(["solve", str(tmp_path), "--notebook"]) == 0
+    for name in ("ex1_models", "ex2_predict"):
+        out = execute(tmp_path / f"{name}.ipynb")
+        assert f"({name.split('_')[1]}): PASS" in out, out
+    path = tmp_path / "ex2_predict.ipynb"
+    nb = json.loads(path.read_text("utf-8"))
+    (cell,) = [c for c in nb["cells"] if c["metadata"]["tags"] == ["exercise"]]
+    old = "y, *states = pred_d_model([y, *states], training=False)"
+    new = "y, *new_states = pred_d_model([y, *states], training=False)"
+    cell["source"] = "".join(cell["source"]).replace(old, new).splitlines(True)
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    out = execute(path)
+    assert "Looks like a state that is not carried between steps:" in out, out

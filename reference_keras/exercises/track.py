@@ -22,6 +22,7 @@ import argparse
 import ast
 import importlib.util
 import inspect
+import json
 import textwrap
 import traceback
 from collections.abc import Callable
@@ -95,8 +96,11 @@ def exercise_file(e: KerasExercise, solved: bool) -> str:
     )
 
 
-def write_workspace(directory: Path, solved: bool, overwrite: bool) -> list[Path]:
-    paths = [directory / e.filename for e in EXERCISES]
+def write_workspace(
+    directory: Path, solved: bool, overwrite: bool, notebooks: bool = False
+) -> list[Path]:
+    suffix = ".ipynb" if notebooks else ".py"
+    paths = [directory / Path(e.filename).with_suffix(suffix) for e in EXERCISES]
     existing = [p.name for p in paths if p.exists()]
     if existing and not overwrite:
         raise FileExistsError(
@@ -105,8 +109,62 @@ def write_workspace(directory: Path, solved: bool, overwrite: bool) -> list[Path
         )
     directory.mkdir(parents=True, exist_ok=True)
     for e, path in zip(EXERCISES, paths):
-        path.write_text(exercise_file(e, solved), encoding="utf-8")
+        text = json.dumps(notebook(e, solved), indent=1) + "\n" if notebooks else None
+        path.write_text(text or exercise_file(e, solved), encoding="utf-8")
     return paths
+
+
+def notebook(e: KerasExercise, solved: bool) -> dict:
+    """The exercise as an nbformat-4 notebook: the contract, the imports, the function to
+    fill, and a check cell that grades the function defined in the notebook."""
+    text = exercise_file(e, solved)
+    doc_end = text.index('"""', 3) + 3
+    title, about = text[3 : doc_end - 3].split("\n", 1)
+    about = about.split("Check it with:")[0].strip()
+    code = text[doc_end:].replace("from __future__ import annotations", "").strip()
+    imports, function = code.split("\n\n\n", 1)
+
+    def cell(kind: str, source: str, tag: str) -> dict:
+        c = {"cell_type": kind, "metadata": {"tags": [tag]}, "source": source.splitlines(True)}
+        return c | ({"execution_count": None, "outputs": []} if kind == "code" else {})
+
+    check_cell = (
+        "from reference_keras.exercises.track import check_notebook\n\n"
+        f'check_notebook("{e.name}", globals())  # add hint=True for a hint\n'
+    )
+    return {
+        "cells": [
+            cell("markdown", f"# {title}\n\n{about}", "about"),
+            cell(
+                "markdown",
+                "Needs TensorFlow (in Colab it is there). Fill the function's cell, run it, then "
+                "run the check cell, which prints the checker's table.",
+                "setup",
+            ),
+            cell("code", imports + "\n", "imports"),
+            cell("code", function.strip() + "\n", "exercise"),
+            cell("code", check_cell, "check"),
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def check_notebook(name: str, namespace: dict, hint: bool = False) -> bool:
+    """Grade the function of Keras exercise ``name`` defined in a notebook's ``namespace``."""
+    e = BY_NAME[name]
+    func = namespace.get(e.function.__name__)
+    if not callable(func):
+        print(f"Run the cell that defines {e.function.__name__} first.")
+        return False
+    rows, faults, mistakes = e.grade(func, Path.cwd())
+    passed, text = report(e, rows, faults, mistakes, hint)
+    print(text)
+    return passed
 
 
 def load(directory: Path, e: KerasExercise) -> Callable:
@@ -464,6 +522,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         else:
             p.add_argument("--force", action="store_true", help="overwrite existing files")
+            p.add_argument(
+                "--notebook", action="store_true", help="write Jupyter notebooks (.ipynb)"
+            )
     args = parser.parse_args(argv)
     if args.command == "check":
         unknown = [n for n in args.only or () if n not in BY_NAME]
@@ -476,12 +537,13 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return check(args.dir, args.only, args.hint)
     try:
-        paths = write_workspace(args.dir, args.command == "solve", args.force)
+        paths = write_workspace(args.dir, args.command == "solve", args.force, args.notebook)
     except FileExistsError as err:
         parser.exit(2, f"error: {err}\n")
     kind = "reference solutions" if args.command == "solve" else "skeletons"
     print(f"Wrote {len(paths)} files of {kind} into {args.dir}:")
+    width = max([16] + [len(p.name) for p in paths])
     for e, p in zip(EXERCISES, paths):
-        print(f"  {p.name:<16}  Keras exercise {e.number}: {e.title}")
+        print(f"  {p.name:<{width}}  Keras exercise {e.number}: {e.title}")
     print(f"Next: python -m reference_keras.exercises check {args.dir}")
     return 0
