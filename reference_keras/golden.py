@@ -14,7 +14,12 @@ H=4 hidden units, O=3 output features, so that every axis has its own size):
   both RNNs, on the context and on the inputs (``grad/*``), all by
   ``tf.GradientTape``; the 8 weight gradients (``grads/<layer>/<name>``);
 * three steps of ``keras.optimizers.Adam`` from given gradients (``adam/*``);
-* the seed's inference loop for 7 steps (``predict/*``).
+* the seed's inference loop for 7 steps (``predict/*``);
+* one GRU step and one LSTM step with their backward (``gru/*``, ``lstm/*``), each
+  by a Keras layer whose kernel is the identity (so its input is a_t of eqs. (G1),
+  (L1)) and whose input bias is zero;
+* exercise 0's windows of a short series, cut by the seed's own loop
+  (``windows/*``, from ``reference_keras.data``, not from ``numpy_seq2seq``).
 
 The states and per-state gradients come from running the model's own layers'
 cells one step at a time; the file is only written when that unrolled pass
@@ -28,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from .data import make_windows_seed
 from .inference import predict
 from .models import build_models, floatx
 
@@ -35,6 +41,8 @@ from .models import build_models, floatx
 N, T, D, H, O = 6, 5, 2, 4, 3  # noqa: E741  (the symbols of docs/bptt.md)
 #: Adam steps recorded, and the free-running steps predicted (more than T on purpose).
 ADAM_STEPS, PREDICT_STEPS = 3, 7
+#: Exercise 0's series: sin and cos at 12 points, cut into windows of 5 steps (7 windows).
+WINDOW_POINTS, WINDOW_STEPS = 12, 5
 WEIGHT_KEYS = tuple(
     f"{layer}/{name}"
     for layer, names in (
@@ -165,6 +173,74 @@ def _adam(data: dict, weights: list[np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
+def _cell_inputs() -> dict[str, np.ndarray]:
+    """One step's inputs for the GRU and the LSTM exercises (their own generator, so that
+    adding them changed none of the numbers above)."""
+    rng = np.random.default_rng(20261130)
+    gru_bias = np.stack([np.zeros(3 * H), 0.5 * rng.standard_normal(3 * H)])  # input row: 0
+    return {
+        "gru/a": rng.uniform(-1.5, 1.5, (N, 3 * H)),
+        "gru/h_prev": rng.uniform(-0.9, 0.9, (N, H)),
+        "gru/recurrent_kernel": 0.5 * rng.standard_normal((H, 3 * H)),
+        "gru/bias": gru_bias,
+        "gru/dh": rng.standard_normal((N, H)),
+        "lstm/a": rng.uniform(-1.5, 1.5, (N, 4 * H)),
+        "lstm/h_prev": rng.uniform(-0.9, 0.9, (N, H)),
+        "lstm/c_prev": rng.uniform(-2, 2, (N, H)),
+        "lstm/recurrent_kernel": 0.5 * rng.standard_normal((H, 4 * H)),
+        "lstm/bias": 0.5 * rng.standard_normal(4 * H),
+        "lstm/dh": rng.standard_normal((N, H)),
+        "lstm/dc": rng.standard_normal((N, H)),
+    }
+
+
+def _cell_steps(data: dict) -> dict[str, np.ndarray]:
+    """(G2)-(G5) and (L2)-(L5) by Keras, and their vector-Jacobian products by the tape:
+    kernel = I and a zero input bias make the layer's input x_t = a_t."""
+    out = {}
+    gru = tf.keras.layers.GRU(H, dtype="float64")
+    gru.build((N, 1, 3 * H))
+    gru.set_weights([np.eye(3 * H), data["gru/recurrent_kernel"], data["gru/bias"]])
+    a, h_prev = tf.constant(data["gru/a"]), tf.constant(data["gru/h_prev"])
+    with tf.GradientTape() as tape:
+        tape.watch([a, h_prev])
+        h = gru(a[:, None, :], initial_state=[h_prev])
+        target = tf.reduce_sum(h * data["gru/dh"])
+    da, dh_prev, dU, db = tape.gradient(target, [a, h_prev, *gru.weights[1:]])
+    out.update({"gru/h": h.numpy(), "gru/da": da.numpy(), "gru/dh_prev": dh_prev.numpy()})
+    out.update({"gru/dU": dU.numpy(), "gru/db": db.numpy()})
+
+    lstm = tf.keras.layers.LSTM(H, dtype="float64", return_state=True)
+    lstm.build((N, 1, 4 * H))
+    lstm.set_weights([np.eye(4 * H), data["lstm/recurrent_kernel"], data["lstm/bias"]])
+    a = tf.constant(data["lstm/a"])
+    h_prev, c_prev = tf.constant(data["lstm/h_prev"]), tf.constant(data["lstm/c_prev"])
+    with tf.GradientTape() as tape:
+        tape.watch([a, h_prev, c_prev])
+        _, h, c = lstm(a[:, None, :], initial_state=[h_prev, c_prev])
+        target = tf.reduce_sum(h * data["lstm/dh"]) + tf.reduce_sum(c * data["lstm/dc"])
+    grads = tape.gradient(target, [a, h_prev, c_prev, *lstm.weights[1:]])
+    names = ("lstm/ds", "lstm/dh_prev", "lstm/dc_prev", "lstm/dU", "lstm/db")
+    out.update({k: g.numpy() for k, g in zip(names, grads)})
+    out.update({"lstm/h": h.numpy(), "lstm/c": c.numpy()})
+    return out
+
+
+def _windows() -> dict[str, np.ndarray]:
+    """Exercise 0: ``ex``, ``dx``, ``dy`` of a short 1-D series by the seed's loop."""
+    x = np.linspace(-np.pi, np.pi, WINDOW_POINTS)
+    seq_in, seq_out = np.sin(x), np.cos(x)
+    ex, dx, dy = make_windows_seed(seq_in, seq_out, WINDOW_STEPS)
+    return {
+        "windows/seq_in": seq_in,
+        "windows/seq_out": seq_out,
+        "windows/steps": np.asarray(WINDOW_STEPS),
+        "windows/ex": ex,
+        "windows/dx": dx,
+        "windows/dy": dy,
+    }
+
+
 def make() -> dict[str, np.ndarray]:
     """Every array of the golden file, computed by Keras in float64."""
     data, extra = inputs()
@@ -190,6 +266,9 @@ def make() -> dict[str, np.ndarray]:
     out.update(_adam(extra, weights))
     out["predict/steps"] = np.asarray(PREDICT_STEPS)
     out["predict/y"] = predict(model_pred_e, pred_d_model, ex, PREDICT_STEPS)
+    out.update(_windows())
+    cells = _cell_inputs()
+    out.update({**cells, **_cell_steps(cells)})
     out["keras_version"] = np.asarray(tf.keras.version())
     return out
 

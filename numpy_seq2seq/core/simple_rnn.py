@@ -65,11 +65,11 @@ class SimpleRNN:
         U = self.params[1]  # Keras: recurrent_kernel
         return np.tanh(a_t + np.dot(h_prev, U))  # b is in a_t already: Keras adds it first
 
-    def step_backward(self, dh: np.ndarray, dtanh_t: np.ndarray) -> np.ndarray:
+    def step_backward(self, dh: np.ndarray, tanh_prime_t: np.ndarray) -> np.ndarray:
         """Eqs. (9)-(10), ``step`` run backward: the total gradient dh on h_t (N, H) and
         tanh'(z_t) = 1 - h_t**2 (N, H) -> the gradient sent on to h_{t-1} (N, H)."""
         U = self.params[1]  # Keras: recurrent_kernel
-        dz_t = dh * dtanh_t  # eq. (9): back through the tanh
+        dz_t = dh * tanh_prime_t  # eq. (9): back through the tanh
         return np.dot(dz_t, U.T)  # eq. (10): back through h_{t-1} U
 
     def forward(self, xs: np.ndarray, h0: np.ndarray | None = None) -> np.ndarray:
@@ -94,12 +94,12 @@ class SimpleRNN:
         N, T, H = hs.shape
         dhs = np.zeros_like(hs) if dhs is None else dhs
         dh_next = np.zeros_like(h0) if dh_last is None else dh_last
-        self.dh, dtanh = np.empty_like(hs), 1 - hs**2  # eq. (9): tanh'(z_t) = 1 - h_t^2, all t
+        self.dh, tanh_prime = np.empty_like(hs), 1 - hs**2  # eq. (9): tanh'(z_t) = 1 - h_t^2, all t
         for t in reversed(range(T)):  # only the chain through the states is sequential
             dh = dhs[:, t] + dh_next  # eq. (8): from the output above + from step t+1
-            dh_next = self.step_backward(dh, dtanh[:, t])  # eqs. (9)-(10)
+            dh_next = self.step_backward(dh, tanh_prime[:, t])  # eqs. (9)-(10)
             self.dh[:, t] = dh
-        dz = np.multiply(self.dh, dtanh, order="C")  # eq. (9), all t; C order: reshape is free
+        dz = np.multiply(self.dh, tanh_prime, order="C")  # eq. (9), all t; C order: reshape is free
         h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # h_{t-1} for t = 1..T
         dz2 = dz.reshape(N * T, H)  # eq. (11): each sum over steps and windows is one matmul
         self.grads[0][...] = xs.reshape(N * T, -1).T @ dz2  # dW = sum x_t^T dz_t

@@ -22,6 +22,8 @@ from ..gradcheck import relative_error
 GOLDEN = ("Keras golden", 1e-9, 1e-12)
 #: Central differences (numpy_seq2seq.gradcheck's step ladder) are good to about 1e-8.
 NUMERICAL = ("central diff.", 1e-6, 1e-9)
+#: The seed's own windowing loop (``reference_keras.data``): windows are copies, so exact.
+SEED_LOOP = ("the seed's loop", 0.0, 0.0)
 #: Our own core (used where Keras has no such tensor, e.g. the gradient on h_0).
 CORE = ("numpy_seq2seq core", 1e-9, 1e-12)
 
@@ -41,6 +43,8 @@ def compare(tensor: str, got, expected, reference: tuple = GOLDEN) -> Row:
     """``got`` (already checked for shape) against ``expected``."""
     label, rtol, atol = reference
     got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    if got.shape != expected.shape:  # graded all the same: the row says "shape"
+        return Row(tensor, label, False, False, float("nan"), float("nan"))
     diff = float(np.max(np.abs(got - expected))) if got.size else 0.0
     close = bool(np.allclose(got, expected, rtol=rtol, atol=atol))
     return Row(
@@ -59,9 +63,16 @@ def table(rows: list[Row]) -> str:
     head = f"    {'tensor':<{width}}  {'reference':<18}  exact  allclose  max|diff|  rel.error"
     lines = [head]
     for r in rows:
+        diffs = (
+            f"{r.max_diff:9.1e}  {r.rel_error:9.1e}"
+            if r.max_diff == r.max_diff
+            else (
+                f"{'shape':>9}  {'shape':>9}"  # NaN: the shapes differ
+            )
+        )
         lines.append(
             f"    {r.tensor:<{width}}  {r.reference:<18}  {'yes' if r.exact else 'no':<5}  "
-            f"{'yes' if r.close else 'NO':<8}  {r.max_diff:9.1e}  {r.rel_error:9.1e}"
+            f"{'yes' if r.close else 'NO':<8}  {diffs}"
         )
     return "\n".join(lines)
 
@@ -80,15 +91,26 @@ def describe_exception(err: BaseException, what: str, workspace: Path, args: dic
     frames = [
         f
         for f in traceback.extract_tb(err.__traceback__)
-        if Path(f.filename).resolve().parent == workspace.resolve()
+        if Path(f.filename).resolve().parent == workspace.resolve() or _in_notebook(f.filename)
     ]
     where = ""
     if frames:
         where = f" at line {frames[-1].lineno} of {Path(frames[-1].filename).name} "
         where += f"(`{frames[-1].line}`)"
+    if isinstance(err, ValueError) and "read-only" in str(err) and frames:
+        return (
+            f"{what} wrote into one of its inputs{where}. An input such as dhs belongs to the "
+            "caller (the model keeps it), and a slice of it like dhs[:, t] is a view, not a "
+            "copy: `+=` on the view writes into dhs itself. Make a new array with `+` instead."
+        )
     shapes = ", ".join(f"{k} {_shape(v)}" for k, v in args.items())
     called = f" It was called with {shapes}." if shapes else ""
     return f"{what} raised {type(err).__name__}{where}: {err}.{called}"
+
+
+def _in_notebook(filename: str) -> bool:
+    """A frame of a Jupyter cell (ipykernel names each cell's code by a temporary file)."""
+    return "ipykernel" in filename or filename.startswith("<ipython-input")
 
 
 def _shape(value) -> str:
@@ -109,14 +131,17 @@ def run(func: Callable, what: str, workspace: Path, **args):
         raise Fault(describe_exception(err, what, workspace, args)) from None
 
 
-def expect_array(value, what: str, shape: tuple, meaning: str) -> np.ndarray:
-    """``value`` must be an ndarray of ``shape``; otherwise a ``Fault`` saying what it should be."""
+def expect_array(value, what: str, shape: tuple | None, meaning: str) -> np.ndarray:
+    """``value`` must be an ndarray of ``shape`` (any shape: None); otherwise a ``Fault``
+    saying what it should be."""
     if not isinstance(value, np.ndarray):
         raise Fault(
             f"`{what}` must be a NumPy array of shape {shape} ({meaning}); "
             f"it is a {type(value).__name__}."
         )
-    if value.shape != shape:
+    if value.dtype.kind not in "fiu":
+        raise Fault(f"`{what}` must hold real numbers; its dtype is {value.dtype}.")
+    if shape is not None and value.shape != shape:
         raise Fault(
             f"`{what}` has shape {value.shape}; it must be {shape} ({meaning}). "
             "Compare each axis with the shapes in the docstring."
@@ -124,8 +149,10 @@ def expect_array(value, what: str, shape: tuple, meaning: str) -> np.ndarray:
     return value
 
 
-def expect_pair(value, what: str) -> tuple:
-    if not isinstance(value, tuple) or len(value) != 2:
+def expect_pair(value, what: str, n: int = 2) -> tuple:
+    """``value`` must be a tuple of ``n`` things (a pair by default)."""
+    if not isinstance(value, tuple) or len(value) != n:
         got = f"a tuple of {len(value)}" if isinstance(value, tuple) else type(value).__name__
-        raise Fault(f"`{what}` must return a tuple of two things; it returned {got}.")
+        count = {2: "two", 3: "three"}.get(n, str(n))
+        raise Fault(f"`{what}` must return a tuple of {count} things; it returned {got}.")
     return value
