@@ -610,7 +610,7 @@ CELL_MISTAKES = {
     "GRU update DLFS2's way": (
         "gru_step",
         {"update": "(1 - z) * h_prev + z * g"},
-        "z and 1 - z swapped (DLFS2's convention)",
+        "u and 1 - u swapped (DLFS2's convention)",
     ),
     "LSTM in DLFS2's order": (
         "lstm_step",
@@ -650,8 +650,8 @@ def test_each_cell_mistake_is_named(plant_name, solved, tmp_path, capsys):
 CELL_BACKWARD_PLANTS = {
     "GRU direct path dropped": (
         "gru_step_backward",
-        "return dh * z_t + ",
-        "return 0 * z_t + ",
+        "return dh * u_t + ",
+        "return 0 * u_t + ",
         "the direct path through (G5) dropped",
     ),
     "GRU tanh' as 1 - g": (

@@ -21,11 +21,11 @@ def harness(ctx: Context, f: dict) -> list:
         )
         h_t, cache = expect_pair(res, "GRU.step")
         if not (isinstance(cache, tuple) and len(cache) == 3):
-            raise Fault("`GRU.step` must return h_t and the tuple (zr, g_t, m^h_t) for backward.")
-        zr, g_t, m_h = cache
+            raise Fault("`GRU.step` must return h_t and the tuple (ur, g_t, m^h_t) for backward.")
+        ur, g_t, m_h = cache
         return [
             Out("h_t", expect_array(h_t, "h_t", (n, h), "(N, H)"), (ctx.golden("gru/h"),)),
-            Out("zr = [z_t r_t] (kept)", expect_array(zr, "zr", (n, 2 * h), "(N, 2H)")),
+            Out("ur = [u_t r_t] (kept)", expect_array(ur, "ur", (n, 2 * h), "(N, 2H)")),
             Out("g_t (kept)", expect_array(g_t, "g_t", (n, h), "(N, H)")),
             Out("m^h_t (kept)", expect_array(m_h, "m^h_t", (n, h), "(N, H)")),
         ]
@@ -41,21 +41,22 @@ EXERCISE = Exercise(
     title="one GRU step forward (Keras 3, reset_after=True)",
     functions=((GRU, GRU.step),),
     hints=(
-        "Keras's gate order along the 3H axis is z, r, h (update, reset, candidate). Eq. (G2): "
+        "Keras's gate order along the 3H axis is update, reset, candidate (Keras names them "
+        "z, r, h; docs/gru.md writes the update gate u). Eq. (G2): "
         "m = h_{t-1} U + b[1], all three gates at once, the recurrent bias row included. "
-        "Eq. (G3): z and r from sigmoid(a_t + m) on the first 2H columns. Eq. (G4): the reset "
+        "Eq. (G3): u and r from sigmoid(a_t + m) on the first 2H columns. Eq. (G4): the reset "
         "multiplies m's candidate block AFTER the matrix product. Eq. (G5): "
-        "h_t = z h_{t-1} + (1 - z) g_t.",
+        "h_t = u h_{t-1} + (1 - u) g_t.",
     ),
     about="`self` is a GRU: `self.params = [W, U, b]`, Keras's kernel (D, 3H), "
     "recurrent_kernel (H, 3H) and bias (2, 3H), whose row 0 is the input bias (already in "
     "a_t, eq. (G1)) and row 1 the recurrent bias. step(a_t, h_prev) receives a_t (N, 3H) and "
     "h_{t-1} (N, H) and returns h_t (N, H) with what backward needs of the step: the tuple "
-    "(zr, g_t, m^h_t), zr = [z_t r_t] (N, 2H), the candidate g_t (N, H) and the candidate's "
+    "(ur, g_t, m^h_t), ur = [u_t r_t] (N, 2H), the candidate g_t (N, H) and the candidate's "
     "block of m (N, H). The checker runs it with a kernel of its own and compares h_t with "
     "a Keras GRU step (docs/gru.md derives eqs. (G1)-(G12)). If you know Deep Learning from "
     "Scratch 2's GRU: Keras applies the reset after the matrix product, keeps h_{t-1} where "
-    "z is 1, and has two bias rows.",
+    "u is 1, and has two bias rows.",
     harness=harness,
     mistakes=(
         Mistake(
@@ -70,9 +71,9 @@ EXERCISE = Exercise(
         ),
         Mistake(
             "the gates in PyTorch's order (r, z, n)",
-            "PyTorch's GRU stacks reset, update, new; Keras's blocks are z, r, h: the first H "
-            "columns are the update gate.",
-            mutant(_STEP, "z, r = zr[:, :H], zr[:, H:]", "r, z = zr[:, :H], zr[:, H:]"),
+            "PyTorch's GRU stacks reset, update, new; Keras's blocks are update, reset, "
+            "candidate: the first H columns are the update gate u.",
+            mutant(_STEP, "u, r = ur[:, :H], ur[:, H:]", "r, u = ur[:, :H], ur[:, H:]"),
         ),
         Mistake(
             "the second bias row dropped",
@@ -81,10 +82,10 @@ EXERCISE = Exercise(
             mutant(_STEP, "np.dot(h_prev, U) + b[1]", "np.dot(h_prev, U)"),
         ),
         Mistake(
-            "z and 1 - z swapped (DLFS2's convention)",
+            "u and 1 - u swapped (DLFS2's convention)",
             "Deep Learning from Scratch 2 writes h = (1 - z) h_{t-1} + z h~; Keras keeps the "
-            "old state where z is 1: h_t = z h_{t-1} + (1 - z) g_t, eq. (G5).",
-            mutant(_STEP, "z * h_prev + (1 - z) * g", "(1 - z) * h_prev + z * g"),
+            "old state where the update gate is 1: h_t = u h_{t-1} + (1 - u) g_t, eq. (G5).",
+            mutant(_STEP, "u * h_prev + (1 - u) * g", "(1 - u) * h_prev + u * g"),
         ),
     ),
 )

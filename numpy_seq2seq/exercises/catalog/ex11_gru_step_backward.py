@@ -13,8 +13,8 @@ def _forward(ctx: Context):
     """Our step forward on the golden inputs: what backward receives, each step as (N, 1, H)."""
     g, h = ctx.g, ctx.H
     cell = GRU(np.eye(3 * h), g["gru/recurrent_kernel"].copy(), g["gru/bias"].copy())
-    _, (zr, g_t, m_h) = cell.step(g["gru/a"], g["gru/h_prev"])
-    one = {"h_prev": g["gru/h_prev"], "z": zr[:, :h], "r": zr[:, h:], "g": g_t, "m_h": m_h}
+    _, (ur, g_t, m_h) = cell.step(g["gru/a"], g["gru/h_prev"])
+    one = {"h_prev": g["gru/h_prev"], "u": ur[:, :h], "r": ur[:, h:], "g": g_t, "m_h": m_h}
     return {k: v[:, None].copy() for k, v in one.items()}
 
 
@@ -45,7 +45,7 @@ def harness(ctx: Context, f: dict) -> list:
     def step_back() -> list[Out]:
         fwd = _forward(ctx)
         _, jm = GRU.local_derivatives(**fwd)  # ours: this part grades step_backward alone
-        args = {"dh": dh, "jm_t": jm[:, 0], "z_t": fwd["z"][:, 0]}
+        args = {"dh": dh, "jm_t": jm[:, 0], "u_t": fwd["u"][:, 0]}
         dh_prev = run(new().step_backward, "Your `GRU.step_backward`", ctx.workspace, **args)
         dh_prev = expect_array(dh_prev, "the gradient on h_{t-1}", (n, h), "(N, H)")
         return [Out("dh_prev (to h_{t-1})", dh_prev, (ctx.golden("gru/dh_prev"),))]
@@ -59,20 +59,20 @@ EXERCISE = Exercise(
     title="one GRU step backward",
     functions=((GRU, GRU.local_derivatives), (GRU, GRU.step_backward)),
     hints=(
-        "Eq. (G8): h_t = z h_{t-1} + (1 - z) g, so dh/dg = 1 - z, then tanh' = 1 - g^2; "
-        "dh/dz = h_{t-1} - g, then sigmoid' = z (1 - z). Eq. (G9): g's pre-activation holds "
+        "Eq. (G8): h_t = u h_{t-1} + (1 - u) g, so ∂h/∂g = 1 - u, then tanh' = 1 - g^2; "
+        "∂h/∂u = h_{t-1} - g, then sigmoid' = u (1 - u). Eq. (G9): g's pre-activation holds "
         "r * m^h, so the reset gate gets the candidate's factor times m^h, then r (1 - r). "
         "Eq. (G10): onto m_t the candidate's factor is multiplied by r. Stack along axis 2 in "
-        "the order z, r, h.",
-        "Eq. (G11): h_{t-1} reaches h_t twice, directly through z h_{t-1} in (G5) and through "
-        "m_t = h_{t-1} U + b (G2): add dh * z_t and dm_t U^T, with dm_t = dh * jm_t "
+        "the order u, r, h.",
+        "Eq. (G11): h_{t-1} reaches h_t twice, directly through u h_{t-1} in (G5) and through "
+        "m_t = h_{t-1} U + b (G2): add dh * u_t and dm_t U^T, with dm_t = dh * jm_t "
         "flattened to (N, 3H).",
     ),
-    about="`self` is a GRU (exercise 10). local_derivatives(h_prev, z, r, g, m_h) is a "
+    about="`self` is a GRU (exercise 10). local_derivatives(h_prev, u, r, g, m_h) is a "
     "staticmethod: every argument is (N, T, H), forward values of every step; it returns "
     "ja, jm (N, T, 3, H), with da_t = dh_t * ja_t the gradient onto a_t and dm_t = dh_t * jm_t "
-    "the gradient onto m_t, blocks z, r, h (eqs. (G8)-(G10)). step_backward(dh, jm_t, z_t) "
-    "receives the total gradient dh (N, H) on h_t, step t's jm_t (N, 3, H) and z_t (N, H), "
+    "the gradient onto m_t, blocks u, r, h (eqs. (G8)-(G10)). step_backward(dh, jm_t, u_t) "
+    "receives the total gradient dh (N, H) on h_t, step t's jm_t (N, 3, H) and u_t (N, H), "
     "and returns only the gradient on h_{t-1} (N, H), eq. (G11); like SimpleRNN's, it "
     "computes no weight gradient (backward sums those after its loop, eq. (G12)). The "
     "checker grades your local_derivatives through the gradients they give (Keras's da_t, "
@@ -82,13 +82,13 @@ EXERCISE = Exercise(
         Mistake(
             "the direct path through (G5) dropped",
             "h_{t-1} reaches h_t twice: through m_t = h_{t-1} U and directly through "
-            "z h_{t-1}; eq. (G11) adds dh * z_t.",
-            mutant(GRU.step_backward, "dh * z_t + np.dot(dm, U.T)", "np.dot(dm, U.T)"),
+            "u h_{t-1}; eq. (G11) adds dh * u_t.",
+            mutant(GRU.step_backward, "dh * u_t + np.dot(dm, U.T)", "np.dot(dm, U.T)"),
         ),
         Mistake(
             "tanh' written 1 - g instead of 1 - g²",
             "g_t = tanh(.) so its derivative is 1 - g_t², eq. (G8).",
-            mutant(GRU.local_derivatives, "(1 - z) * (1 - g**2)", "(1 - z) * (1 - g)"),
+            mutant(GRU.local_derivatives, "(1 - u) * (1 - g**2)", "(1 - u) * (1 - g)"),
         ),
     ),
 )

@@ -28,10 +28,10 @@ def harness(ctx: Context, f: dict) -> list:
     def local() -> list[Out]:
         fwd = {k: v[:, None].copy() for k, v in _forward(ctx).items()}  # T = 1
         res = run(new().local_derivatives, "Your `local_derivatives`", ctx.workspace, **fwd)
-        dc_dh, js = expect_pair(res, "local_derivatives")
-        dc_dh = expect_array(dc_dh, "dc_dh", (n, 1, h), "(N, T, H)")[:, 0]
+        jc, js = expect_pair(res, "local_derivatives")
+        jc = expect_array(jc, "jc", (n, 1, h), "(N, T, H)")[:, 0]
         js = expect_array(js, "js", (n, 1, 4 * h), "(N, T, 4H)")[:, 0]
-        dc = dc_next + dh * dc_dh  # eq. (L8), as our step_backward computes it
+        dc = dc_next + dh * jc  # eq. (L8), as our step_backward computes it
         ds = np.concatenate([dc, dc, dc, dh], axis=1) * js  # eq. (L9)
         return [
             Out("ds_t (onto s_t)", ds, (ctx.golden("lstm/ds"),)),
@@ -41,11 +41,11 @@ def harness(ctx: Context, f: dict) -> list:
 
     def step_back() -> list[Out]:
         fwd = _forward(ctx)
-        dc_dh, js = LSTM.local_derivatives(**fwd)  # ours: this part grades step_backward alone
+        jc, js = LSTM.local_derivatives(**fwd)  # ours: this part grades step_backward alone
         args = {
             "dh": dh,
             "dc_next": dc_next,
-            "dc_dh_t": dc_dh,
+            "jc_t": jc,
             "js_t": js,
             "f_t": fwd["sig"][:, h : 2 * h],
         }
@@ -86,9 +86,10 @@ EXERCISE = Exercise(
     ),
     about="`self` is an LSTM (exercise 12). local_derivatives(c_prev, sig, g, tc) is a "
     "staticmethod: c_{t-1}, g_t, tanh(c_t) (N, T, H) and sigma(s_t) (N, T, 4H) of every step; "
-    "it returns dc_dh (N, T, H), with dc_t = dc_next + dh_t * dc_dh_t, and js (N, T, 4H), with "
+    "it returns jc (N, T, H), the local derivative ∂h_t/∂c_t, with "
+    "dc_t = dc_next + dh_t * jc_t, and js (N, T, 4H), with "
     "ds_t = [dc_t dc_t dc_t dh_t] * js_t (eqs. (L8)-(L9)). step_backward(dh, dc_next, "
-    "dc_dh_t, js_t, f_t) receives the total gradient dh (N, H) on h_t, the gradient dc_next "
+    "jc_t, js_t, f_t) receives the total gradient dh (N, H) on h_t, the gradient dc_next "
     "(N, H) on c_t from step t+1, step t's factors and forget gate; it returns the triple "
     "(dh_{t-1}, dc_{t-1}, dc_t), each (N, H), eqs. (L8)-(L11), and computes no weight "
     "gradient. The checker grades your local_derivatives through the gradients they give "
