@@ -87,12 +87,12 @@ def build_figures(epochs: int, figures: Path, scratch: Path) -> list[Path]:
     written = []
     for cmd, folder in figure_commands(epochs, scratch):
         start = time.perf_counter()
-        print(f"build_docs: {' '.join(cmd[1:])}", flush=True)
+        print(f"docs_figures: {' '.join(cmd[1:])}", flush=True)
         subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         for png in sorted(folder.glob("*.png")):
             shutil.copy2(png, figures / png.name)
             written.append(figures / png.name)
-        print(f"build_docs:   done in {time.perf_counter() - start:.1f} s", flush=True)
+        print(f"docs_figures:   done in {time.perf_counter() - start:.1f} s", flush=True)
     plot_window(figures / "windows.png")
     written.append(figures / "windows.png")
     return written

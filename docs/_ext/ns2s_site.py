@@ -98,14 +98,17 @@ def sections(source: str) -> list[tuple[str, list[int]]]:
         elif text.startswith("#"):
             if out[-1][1]:
                 out.append(("", []))
-            note = re.sub(r"^#+:?\s?|^-{2,}\s*|\s*-{2,}$", "", text)
-            note = f"\n\n**{note}**\n\n" if re.match(r"#+\s*-{2,}", text) else note
+            note = re.sub(r"^#+:?\s?", "", text)
+            if re.match(r"-{2,}", note):  # a "# -- part --" comment: a heading in the notes
+                note = f"\n\n**{note.strip('- ')}**\n\n" if note.strip("- ") else ""
             out[-1] = (out[-1][0] + "\n" + note, out[-1][1])
             i += 1
         else:
             out[-1][1].append(i)
             i += 1
-    return [(notes, code) for notes, code in out if notes.strip() or code]
+    code_of = [[n for n in code if lines[n - 1].strip()] for _, code in out]
+    code_of = [list(range(c[0], c[-1] + 1)) if c else [] for c in code_of]  # no blank ends
+    return [(notes, code) for (notes, _), code in zip(out, code_of) if notes.strip() or code]
 
 
 def equation_uses(names: list[str]) -> dict[str, list[tuple[str, int]]]:
@@ -140,10 +143,6 @@ def annotated_rst(name: str) -> str:
     title = f"numpy_seq2seq/{name}.py"
     out = [":hide-toc:\n", title, "=" * len(title) * 2, ""]
     for k, (notes, code) in enumerate(sections(source)):
-        while code and not hl[code[-1] - 1].strip():
-            code.pop()
-        while code and not hl[code[0] - 1].strip():
-            code.pop(0)
         rows = "".join(
             f'<span class="line" id="L{n}"><a class="lno" href="#L{n}">{n}</a>{hl[n - 1]}\n</span>'
             for n in code
