@@ -42,13 +42,13 @@ html_theme = "furo"
 html_title = "numpy-seq2seq"
 html_static_path = ["_ext/static"]
 html_css_files = ["site.css"]
+html_favicon = "_ext/static/favicon.svg"
 html_math_renderer = "mathml"
 html_copy_source = False
 html_show_sourcelink = False
 html_show_sphinx = False
-# One index for both languages, split by Sphinx's Japanese splitter, which also keeps English
-# words whole; no summaries, since fetching a page to quote it fails from file://.
-html_search_language = "ja"
+# One index for both languages (English words, Japanese as character pairs: ns2s_site.py);
+# no summaries, since fetching a page to quote it fails from file://.
 html_show_search_summary = False
 default_role = "code"
 copybutton_prompt_text = r">>> |\.\.\. |\$ "

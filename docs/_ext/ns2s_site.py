@@ -24,6 +24,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 from sphinx.ext.napoleon import Config, NumpyDocstring
+from sphinx.search.en import SearchEnglish
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "numpy_seq2seq"
@@ -106,9 +107,12 @@ def sections(source: str) -> list[tuple[str, list[int]]]:
         else:
             out[-1][1].append(i)
             i += 1
-    code_of = [[n for n in code if lines[n - 1].strip()] for _, code in out]
-    code_of = [list(range(c[0], c[-1] + 1)) if c else [] for c in code_of]  # no blank ends
-    return [(notes, code) for (notes, _), code in zip(out, code_of) if notes.strip() or code]
+    for _, code in out:  # no blank lines at either end
+        while code and not lines[code[-1] - 1].strip():
+            code.pop()
+        while code and not lines[code[0] - 1].strip():
+            code.pop(0)
+    return [(notes, code) for notes, code in out if notes.strip() or code]
 
 
 def equation_uses(names: list[str]) -> dict[str, list[tuple[str, int]]]:
@@ -257,12 +261,37 @@ def doctree_resolved(app, doctree, docname: str) -> None:
         doctree.children[0].insert(0, nodes.raw("", link, format="html"))
 
 
+# -- one search index for both languages ----------------------------------------------------
+class SearchBilingual(SearchEnglish):
+    """Sphinx's English search, plus each run of Japanese indexed as its overlapping character
+    pairs (bigrams), in Python and in the browser alike: "教師強制" is found as 教師, 師強, 強制."""
+
+    js_splitter_code = r"""function splitQuery(query) {
+  const cjk = "\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef", out = [];
+  const runs = new RegExp(`[${cjk}]+|[^${cjk}]+`, "gu");
+  for (const word of query.split(/[^\p{Letter}\p{Number}_]+/u))
+    for (const part of word.match(runs) || [])
+      if (part.length < 2 || !new RegExp(`[${cjk}]`, "u").test(part[0])) out.push(part);
+      else for (let i = 0; i + 1 < part.length; i++) out.push(part.slice(i, i + 2));
+  return out.filter((term) => term);
+}"""
+
+    def split(self, input: str) -> list[str]:
+        out = []
+        for word in super().split(input):
+            for part in re.findall(rf"{CJK}+|[^{CJK[1:-1]}]+", word):
+                is_cjk = len(part) > 1 and re.match(CJK, part)
+                out += [part[i : i + 2] for i in range(len(part) - 1)] if is_cjk else [part]
+        return out
+
+
 def page_context(app, pagename, templatename, context, doctree) -> None:
     if pagename.startswith("ja/"):
         context["language"] = "ja"
 
 
 def setup(app):
+    app.add_search_language(SearchBilingual)
     app.add_html_math_renderer("mathml", (visit_math, None), (visit_math_block, None))
     app.connect("builder-inited", write_annotated)
     app.connect("source-read", source_read)
