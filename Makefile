@@ -55,7 +55,8 @@ $(DOCS_STAMP): pyproject.toml | $(PY)
 
 docs: $(DOCS_STAMP)
 	@if [ -z "$(DOCS_QUICK)" ]; then MPLBACKEND=Agg TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m scripts.docs_figures; fi
-	NS2S_DOCS_QUICK=$(DOCS_QUICK) $(PY) -m sphinx -b html -E -q docs site
+	NS2S_DOCS_QUICK=$(DOCS_QUICK) $(PY) -m sphinx -b html -E -q -d out/docs/doctrees docs out/docs/site
+	rm -rf site && mv out/docs/site site  # MyST-NB keeps executed outputs beside, in out/docs/
 
 # Benchmarks: NumPy against Keras and against the fused NumPy floor (benchmarks/run.py,
 # results in out/bench/, explained in docs/performance.md).  Never part of `make test`.
