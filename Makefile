@@ -56,16 +56,19 @@ demo: $(DEMO_STAMP)
 	  echo "demo: figures in out/demo/: data.png, loss.png, predictions.png (model: out/demo/model.npz)"; \
 	fi
 
-# The docs site in site/ (open site/index.html): figures into docs/figures/, the numbers the code
-# produces into docs/*.md, the walkthrough executed, then every page (scripts/build_docs.py).
-# Needs no network once the docs extra is installed.
+# The docs site in site/ (open site/index.html): the figures into docs/figures/
+# (scripts/docs_figures.py), then Sphinx (docs/conf.py), which executes the notebooks
+# (walkthrough, worked example, numbers) and writes every page.  No network needed once the
+# docs extra is installed.  DOCS_QUICK=1 skips the figures and runs the notebooks quickly.
 DOCS_STAMP := $(VENV)/.installed-docs
 $(DOCS_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[docs]"
 	touch $(DOCS_STAMP)
 
 docs: $(DOCS_STAMP)
-	MPLBACKEND=Agg TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m scripts.build_docs
+	@if [ -z "$(DOCS_QUICK)" ]; then MPLBACKEND=Agg TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m scripts.docs_figures; fi
+	NS2S_DOCS_QUICK=$(DOCS_QUICK) $(PY) -m sphinx -b html -E -q -d out/docs/doctrees docs out/docs/site
+	rm -rf site && mv out/docs/site site  # MyST-NB keeps executed outputs beside, in out/docs/
 
 # Benchmarks: NumPy against Keras and against the fused NumPy floor (benchmarks/run.py,
 # results in out/bench/, explained in docs/performance.md).  Never part of `make test`.

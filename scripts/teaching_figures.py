@@ -1,13 +1,13 @@
-"""Every teaching figure and the worked example, in one call (issue 13).
+"""Every teaching figure, in one call (issue 13).
 
-    python -m scripts.teaching_figures --out docs/figures --docs docs
+    python -m scripts.teaching_figures --out docs/figures
 
 * ``scripts/exposure_bias.py`` -> exposure_window.png, exposure_by_step.png
 * ``scripts/step_graph.py``    -> rnn_step_graph.png
 * ``scripts/vanishing.py``     -> vanishing_jacobians.png, recurrent_singular_values.png
-* ``scripts/worked_example.py`` -> worked_example.md and ja/worked_example.md (with ``--docs``)
 
-A docs build calls ``build(figures_folder, docs_folder)``.  It takes about
+A docs build calls ``build(figures_folder)`` (``scripts/docs_figures.py``); the worked example
+is a notebook executed with the site (``docs/worked_example.py``).  It takes about
 30 s on two cores: the exposure-bias and vanishing figures train the seed's
 model for 20 seeds each (80 epochs, about 0.5 s per seed; a progress line
 per seed goes to stderr).
@@ -20,26 +20,18 @@ import sys
 import time
 from pathlib import Path
 
-from scripts import exposure_bias, step_graph, vanishing, worked_example
+from scripts import exposure_bias, step_graph, vanishing
 from scripts.teaching_common import EPOCHS, SPREAD_SEEDS
 
 
-def build(
-    figures: Path,
-    docs: Path | None = None,
-    seeds: tuple[int, ...] = SPREAD_SEEDS,
-    epochs: int = EPOCHS,
-) -> list[Path]:
-    """Write the five PNGs into ``figures`` and, if ``docs`` is given, the worked example's
-    two pages under it; returns every path written."""
+def build(figures: Path, seeds: tuple[int, ...] = SPREAD_SEEDS, epochs: int = EPOCHS) -> list[Path]:
+    """Write the five PNGs into ``figures``; returns every path written."""
     written: list[Path] = []
     steps = [
         ("exposure_bias", lambda: exposure_bias.write_figures(figures, seeds, epochs)),
         ("step_graph", lambda: step_graph.write_figures(figures)),
         ("vanishing", lambda: vanishing.write_figures(figures, seeds, epochs)),
     ]
-    if docs is not None:
-        steps.append(("worked_example", lambda: worked_example.write_docs(docs)))
     for name, run in steps:
         start = time.perf_counter()
         print(f"teaching_figures: {name} ...", file=sys.stderr, flush=True)
@@ -55,9 +47,8 @@ def build(
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, required=True, help="folder for the PNGs")
-    p.add_argument("--docs", type=Path, default=None, help="docs folder for the worked example")
     args = p.parse_args(argv)
-    for path in build(args.out, args.docs):
+    for path in build(args.out):
         print(f"saved {path}")
     return 0
 

@@ -1,8 +1,11 @@
 """The sections that issue 13 added to the docs, for the tests that check their numbers.
 
-Not a test module.
+Not a test module.  The numbers in those sections are glue references to the notebook
+``docs/computed.py``, which pastes ``scripts/exposure_bias.py``'s and ``scripts/vanishing.py``'s
+``quoted()`` numbers under the names :func:`glue_name` gives them.
 """
 
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +32,16 @@ def bptt_section() -> str:
     return section(DOCS / "bptt.md", "## Vanishing and exploding", "## Adam as Keras")
 
 
-def assert_quoted(text: str, numbers: dict[str, str], keys: list[str], where: str) -> None:
-    """Each of ``keys``'s formatted number occurs in ``text``."""
-    missing = {k: numbers[k] for k in keys if numbers[k] not in text}
-    assert not missing, f"{where} does not state these numbers as computed now: {missing}"
+def glue_name(prefix: str, label: str) -> str:
+    """The name docs/computed.py glues a quoted number under:
+    ("van", "before mean tanh', seed 0") -> "van_before_mean_tanh_seed_0"."""
+    return prefix + "_" + "_".join("".join(c if c.isalnum() else " " for c in label).split())
+
+
+def assert_pasted(text: str, prefix: str, labels: list[str], where: str) -> set[str]:
+    """Each of ``labels`` is pasted into ``text`` by a glue reference (no number typed by hand),
+    and every glue reference with this prefix names a number the script quotes."""
+    pasted = set(re.findall(rf"\{{glue:text\}}`/computed\.py::({prefix}_\w+):s`", text))
+    missing = {label for label in labels if glue_name(prefix, label) not in pasted}
+    assert not missing, f"{where} does not paste these numbers: {missing}"
+    return pasted

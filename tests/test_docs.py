@@ -7,15 +7,16 @@
   ``docs/bptt.md``, which labels exactly (1)-(16) in order.
 * ``docs/bptt.md``'s equations, transcribed literally, reproduce the code's
   loss and gradients; its claim about Adam's epsilon holds.
-* The site generator's parts (sections, docstrings, slugs, equation uses) work;
-  every Markdown link and ``#fragment`` works on GitHub; the Japanese derivation
-  has the English one's equations and code; every number marked
-  ``<!-- gen:name -->`` has a generator and is what the code produces now.
+* The site extension's parts (sections, docstrings, equation references and uses) work;
+  our own site code stays within 400 lines; every Markdown link and ``#fragment`` works on
+  GitHub; the Japanese derivation has the English one's equations and code; numbers in prose
+  are glue references to ``docs/computed.py``, the one mechanism.
   The built site itself is tested in Chromium by ``tests/test_site.py``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -25,11 +26,13 @@ import pytest
 from numpy_seq2seq import Seq2Seq
 from numpy_seq2seq.data import make_windows, sin_cos
 from numpy_seq2seq.gradcheck import relative_error
-from scripts import annotate as ann
-from scripts import build_docs, site_numbers
-from scripts.site_markdown import EQ_REF, cited_numbers, github_slug
+from scripts import docs_figures
 
 ROOT = Path(__file__).resolve().parent.parent
+# The Sphinx extension lives with the docs (docs/_ext/), not in a package: load it by path.
+_spec = importlib.util.spec_from_file_location("ns2s_site", ROOT / "docs" / "_ext" / "ns2s_site.py")
+ext = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ext)
 DOCS = ROOT / "docs"
 BPTT = DOCS / "bptt.md"
 TUTORIALS = [DOCS / "tutorial.md", DOCS / "ja" / "tutorial.md"]
@@ -140,12 +143,25 @@ def bptt_labels() -> list[int]:
 
 def cited_equations(text: str) -> set[int]:
     """Numbers in "eq. (9)", "eqs. (8)-(12)", "eqs. (5), (6)", "Equation numbers (1)-(12)"."""
-    return {n for ref in EQ_REF.finditer(text) for n in cited_numbers(ref[0])}
+    return {int(eq) for eq in ext.cites(text) if eq.isdigit()}
 
 
 def test_cited_equations_parser():
     text = "eq. (9) and eqs. (8)-(12); Eqs. (5), (6); Equation numbers (1)-(3); eqs. (14)–(16)"
     assert cited_equations(text) == {1, 2, 3, 5, 6, 8, 9, 10, 11, 12, 14, 15, 16}
+    families = "eqs. (G8)-(G10), eq. (L6), 式 (A2) and eqs. (G3), (4)"
+    assert ext.cites(families) == ["G8", "G9", "G10", "L6", "A2", "G3", "4"]
+
+
+def test_each_family_is_one_line_and_derived_on_its_page():
+    assert ext.FAMILIES == {"": "bptt", "G": "gru", "L": "lstm", "A": "attention"}
+    for family, page in ext.FAMILIES.items():
+        if (DOCS / f"{page}.md").exists():
+            text = (DOCS / f"{page}.md").read_text(encoding="utf-8")
+            assert re.search(rf"\\tag\{{{family}1\}}", text), page
+    assert ext.eq_page("G3", "ja/tutorial", {"ja/gru"}) == "ja/gru"
+    assert ext.eq_page("G3", "tutorial", {"ja/gru"}) == "gru"
+    assert ext.eq_page("9", "ja/lstm", set()) == "bptt"  # no Japanese page: the English one
 
 
 def test_bptt_labels_equations_1_to_16_once_each_in_order():
@@ -269,7 +285,7 @@ def test_adam_keras_form_is_paper_form_with_eps_hat():
     assert np.abs(p_keras - p0).max() > 1e-3  # the weights did move
 
 
-# -- the site's generator (the browser test, tests/test_site.py, checks the built pages) --------
+# -- the site's extension (the browser test, tests/test_site.py, checks the built pages) --------
 def test_sections_put_docstrings_beside_their_def():
     source = '''"""Module doc."""
 
@@ -282,41 +298,97 @@ def f(x):
     # a comment
     return 2 * x
 '''
-    secs = ann.sections(source)
-    assert (secs[0].notes, [t for _, t in secs[0].code]) == ("Module doc.", ["import os"])
-    assert secs[1].heading == "part one"
-    assert secs[1].notes == "Eq. (9): doubles." and secs[1].code == [(7, "def f(x):")]
-    assert secs[2].notes == "a comment" and secs[2].code == [(10, "    return 2 * x")]
+    secs = [(notes.strip(), code) for notes, code in ext.sections(source)]
+    assert secs == [
+        ("Module doc.", [3]),
+        ("**part one**", []),
+        ("Eq. (9): doubles.", [7]),
+        ("a comment", [10]),
+    ]
 
 
-def test_docstring_numpydoc_and_doctest_become_markdown():
-    text = "Sum.\n\nParameters\n----------\nx : array\n    the input\ny : int\n\n>>> f(1)\n2"
-    md = ann.docstring_markdown(text)
-    assert "**Parameters**" in md and "- `x` (array): the input" in md and "- `y` (int)" in md
-    assert "```pycon\n>>> f(1)\n2\n```" in md
+def test_numpydoc_sections_become_restructuredtext_fields():
+    text = '''def f(x, y):
+    """Sum.
+
+    Parameters
+    ----------
+    x : array
+        the input
+    y : int
+    """
+'''
+    notes = ext.sections(text)[0][0]
+    assert ":param x: the input" in notes and ":type x: array" in notes, notes
+    assert "----" not in notes  # no section title inside a page
 
 
 def test_every_module_is_found_core_first():
-    mods = ann.modules()
-    found = {m.name for m in mods}
+    names = ext.modules()
     on_disk = {
         p.relative_to(ROOT / "numpy_seq2seq").with_suffix("").as_posix()
         for p in (ROOT / "numpy_seq2seq").rglob("*.py")
     }
-    assert found == on_disk
-    kinds = [m.is_core for m in mods]
+    assert set(names) == on_disk and len(names) == len(on_disk)
+    kinds = [n.startswith("core/") for n in names]
     assert kinds == sorted(kinds, reverse=True)  # every core module before the shell
+    assert names[:2] == ["core/__init__", "core/simple_rnn"]
 
 
 def test_equation_uses_point_at_lines_that_cite_the_equation():
-    uses = ann.equation_uses(ann.modules())
-    assert set(range(1, 16)) <= set(uses), sorted(set(range(1, 16)) - set(uses))
-    for n, entries in uses.items():
-        for _page, anchor, label in entries:
-            module = ROOT / "numpy_seq2seq" / label.rpartition(":")[0]
-            line = int(anchor[1:])
+    uses = ext.equation_uses(ext.modules())
+    assert {str(n) for n in range(1, 16)} <= set(uses)
+    # every family the core cites has backlinks: the cells' (Gn) and (Ln) too
+    assert {f"G{n}" for n in (3, 5, 8)} <= set(uses), sorted(uses)
+    assert {f"L{n}" for n in (2, 4, 6)} <= set(uses), sorted(uses)
+    for eq, entries in uses.items():
+        for page, line in entries:
+            module = ROOT / "numpy_seq2seq" / f"{page.removeprefix('code/')}.py"
             text = module.read_text(encoding="utf-8").splitlines()
-            assert 1 <= line <= len(text) and text[line - 1].strip(), (n, label)
+            assert 1 <= line <= len(text) and text[line - 1].strip(), (eq, page, line)
+
+
+def test_code_comments_link_to_their_family_page():
+    rst = ext.annotated_rst("core/lstm")
+    assert 'href="../../lstm.html#eq-L4"' in rst
+    rst = ext.annotated_rst("core/simple_rnn")
+    assert 'href="../../bptt.html#eq-9"' in rst and re.search(r'class="line" id="L\d+"', rst)
+
+
+#: Our own site code: the extension, its stylesheet, conf.py (figure scripts and notebooks
+#: are content).  Issue 19 caps it at 400 lines.
+SITE_CODE = [
+    "docs/conf.py",
+    "docs/_ext/ns2s_site.py",
+    "docs/_ext/static/site.css",
+    "docs/_ext/static/favicon.svg",
+]
+
+
+def test_our_site_code_is_at_most_400_lines():
+    found = {
+        p.relative_to(ROOT).as_posix()
+        for p in [*(DOCS / "_ext").rglob("*"), *DOCS.glob("_templates/**/*"), DOCS / "conf.py"]
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    assert found == set(SITE_CODE), found  # a new file of site code is counted here
+    lines = sum(len((ROOT / p).read_text(encoding="utf-8").splitlines()) for p in SITE_CODE)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    target = re.search(r"^docs:.*?(?=^\S|\Z)", makefile, re.S | re.M)[0]
+    lines += len(target.strip().splitlines())  # the build "script" is the Makefile target
+    assert lines <= 400, lines
+
+
+def test_old_generator_is_gone():
+    for name in ("site_build", "site_markdown", "annotate", "site_walkthrough", "site_numbers",
+                 "worked_example", "build_docs"):  # fmt: skip
+        assert not (ROOT / "scripts" / f"{name}.py").exists(), name
+
+
+def github_slug(text: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces -> '-'."""
+    text = re.sub(r"[^\w\- ]", "", text.strip().lower())
+    return text.replace(" ", "-")
 
 
 def test_github_slugs():
@@ -373,53 +445,25 @@ def test_japanese_bptt_code_block_runs(tmp_path, monkeypatch):
     assert ns["keras_step"].shape == (10, 10)
 
 
-# -- numbers made by the code (scripts/site_numbers.py) ---------------------------------
-def all_markers() -> list[tuple[str, str, str]]:
-    return [
-        (p.relative_to(ROOT).as_posix(), name, value)
-        for p in site_numbers.marker_files(ROOT)
-        for name, value in site_numbers.markers(p.read_text(encoding="utf-8"))
-    ]
+# -- numbers made by the code: glue references to docs/computed.py, executed at build ---------
+GLUE = re.compile(r"\{glue:text\}`([^`]*)`")
 
 
-def test_every_number_marker_has_a_generator():
-    for path in site_numbers.marker_files(ROOT):
-        # a line that starts with "<!--" is a raw HTML block in CommonMark: no Markdown, no math
-        starts = re.findall(r"^\s*<!-- gen:\w+", path.read_text(encoding="utf-8"), re.M)
-        assert not starts, f"{path.name}: a marker starts a line: {starts}"
-    found = all_markers()
-    assert len(found) >= 20
-    unknown = {name for _, name, _ in found} - set(site_numbers.GENERATED)
-    assert not unknown, f"markers without a generator: {unknown}"
-
-
-@pytest.mark.parametrize(
-    "group",
-    [
-        pytest.param(g, id=g.run.__name__, marks=[pytest.mark.slow] if g.needs_keras else [])
-        for g in site_numbers.GROUPS
-    ],
-)
-def test_committed_numbers_are_what_the_code_produces(group):
-    """Each marker's committed value is what its generator gives now. A timing changes from
-    run to run, so for those only the generator is run and its values checked to be numbers."""
-    if group.needs_keras:
-        pytest.importorskip("tensorflow")
-    values = group.run(**dict(group.quick))
-    assert set(values) == set(group.names)
-    if group.timing:
-        numbers = {k: v for k, v in values.items() if k != "build_cpu"}
-        assert all(float(v) >= 0 for v in numbers.values()), values
-        return
-    for path, name, committed in all_markers():
-        if name in values:
-            assert committed == values[name], (
-                f"{path}: {name} is {committed}, the code gives {values[name]}: run make docs"
-            )
+def test_numbers_in_prose_come_from_one_mechanism():
+    """No ``gen:`` markers are left; every pasted number is a glue reference to the notebook
+    ``docs/computed.py`` (the build fails on a name it does not glue: tests/test_site.py)."""
+    refs = []
+    for path in MARKDOWN:
+        text = path.read_text(encoding="utf-8")
+        assert "<!-- gen:" not in text, path
+        for ref in GLUE.findall(text):
+            assert re.fullmatch(r"/computed\.py::\w+:s", ref), (path.name, ref)
+            refs.append(ref)
+    assert len(refs) >= 60, len(refs)
 
 
 def test_makefile_docs_target_builds_the_site():
     text = (ROOT / "Makefile").read_text(encoding="utf-8")
     target = re.search(r"^docs:.*?(?=^\S|\Z)", text, re.S | re.M)
-    assert target and "scripts.build_docs" in target[0]
-    assert build_docs.figure_commands(1, Path("x"))  # the commands exist and are importable
+    assert target and "scripts.docs_figures" in target[0] and "sphinx" in target[0]
+    assert docs_figures.figure_commands(1, Path("x"))  # the commands exist and are importable

@@ -11,7 +11,7 @@ import pytest
 from scripts import exposure_bias as eb
 from scripts.teaching_common import DOCS_SEED, SPREAD_SEEDS, seed_task
 from tests.figure_checks import assert_nonblank_png
-from tests.teaching_sections import assert_quoted, tutorial_sections
+from tests.teaching_sections import assert_pasted, glue_name, tutorial_sections
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +56,12 @@ def test_the_claims_the_tutorial_makes(result):
     assert numbers[DOCS_SEED][key] == result["spread"][key]["max"]
 
 
-def test_tutorials_state_the_numbers_computed_now(result):
+def test_tutorials_paste_the_numbers_computed_now(result):
+    """docs/computed.py pastes eb.quoted()'s numbers; each is in both tutorials' section 9."""
     numbers = eb.quoted(result)
     for lang, text in tutorial_sections().items():
-        assert_quoted(text, numbers, list(numbers), f"the {lang} tutorial's section 9")
+        pasted = assert_pasted(text, "eb", list(numbers), f"the {lang} tutorial's section 9")
+        assert pasted <= {glue_name("eb", label) for label in numbers}
 
 
 def test_figures_have_title_axes_and_legend(result, tmp_path):

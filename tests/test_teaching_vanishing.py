@@ -14,7 +14,7 @@ from scripts import vanishing as van
 from scripts.gradcheck import state_gradient_norms
 from scripts.teaching_common import SPREAD_SEEDS, seed_task
 from tests.figure_checks import assert_nonblank_png
-from tests.teaching_sections import assert_quoted, bptt_section, tutorial_sections
+from tests.teaching_sections import assert_pasted, bptt_section, glue_name, tutorial_sections
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,8 @@ def test_the_claims_the_docs_make(result):
     assert sp_after["gradient decay"]["median"] < sp_before["gradient decay"]["median"] / 5
 
 
-def test_docs_state_the_numbers_computed_now(result):
+def test_docs_paste_the_numbers_computed_now(result):
+    """docs/computed.py pastes van.quoted()'s numbers; the docs paste these ones."""
     numbers = van.quoted(result)
     tutorial_keys = [
         "before mean tanh', seed 0",
@@ -118,12 +119,14 @@ def test_docs_state_the_numbers_computed_now(result):
         "after gradient growth, max",
         "after gradient growth, seed 0",
     ]
+    known = {glue_name("van", label) for label in numbers}
     for lang, text in tutorial_sections().items():
-        assert_quoted(text, numbers, tutorial_keys, f"the {lang} tutorial's section 11")
+        pasted = assert_pasted(text, "van", tutorial_keys, f"the {lang} tutorial's section 11")
+        assert pasted <= known
     bptt_keys = [k for k in tutorial_keys if "jacobian" not in k and "per-step" not in k]
     bptt_keys.remove("after smallest singular value, seed 0")
     bptt_keys.remove("after gradient growth, seed 0")
-    assert_quoted(bptt_section(), numbers, bptt_keys, "docs/bptt.md")
+    assert assert_pasted(bptt_section(), "van", bptt_keys, "docs/bptt.md") <= known
     assert numbers["seeds"] == "20"
 
 

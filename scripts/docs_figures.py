@@ -1,26 +1,18 @@
-"""``make docs``: the figures, the generated numbers, the walkthrough, then the site.
+"""The docs' figures, made by the project's own commands (the first step of ``make docs``).
 
-    python -m scripts.build_docs                     # everything: ~3 min on an idle 2-core machine
-    python -m scripts.build_docs --quick --site /tmp/site   # the pages only, from docs/ as
-                                                     # committed, walkthrough with 2 epochs
+    python -m scripts.docs_figures            # all figures into docs/figures/ (~2 min)
 
-Steps, in order:
+Each figure comes from a command a learner can run (all with seed 0), copied into
+``docs/figures/`` (``perf_*.png`` there belong to the benchmarks):
 
-1. **Figures** from the project's own commands, so the tutorials show exactly
-   what a learner gets by running them (all with seed 0), copied into
-   ``docs/figures/`` (``perf_*.png`` there belong to the benchmarks):
+* ``python -m numpy_seq2seq train``  -> data.png, loss.png, predictions.png
+* ``python -m scripts.compare``      -> compare_loss.png, compare_predictions.png,
+  compare_dloss.png
+* ``python -m scripts.gradcheck``    -> gradient_flow.png
+* ``python -m scripts.teaching_figures`` -> the exposure-bias, step-graph and vanishing figures
+* this script                        -> windows.png (one teacher-forcing window)
 
-   * ``python -m numpy_seq2seq train``  -> data.png, loss.png, predictions.png
-   * ``python -m scripts.compare``      -> compare_loss.png, compare_predictions.png,
-     compare_dloss.png
-   * ``python -m scripts.gradcheck``    -> gradient_flow.png
-   * this script                        -> windows.png (one teacher-forcing window)
-
-2. **Numbers** (``scripts/site_numbers.py``): every ``<!-- gen:name -->``
-   marker in ``README.md`` and ``docs/`` is recomputed and written back.
-3. **The walkthrough** ``examples/seq2seq_sin_cos.py`` is executed cell by cell
-   (``scripts/site_walkthrough.py``); its outputs and figures go on its page.
-4. **The site** (``scripts/site_build.py``) is written into ``site/``.
+Then ``sphinx-build docs site`` makes the pages (docs/conf.py).
 """
 
 from __future__ import annotations
@@ -32,7 +24,6 @@ import sys
 import time
 from pathlib import Path
 
-from scripts import site_build, site_numbers, site_walkthrough
 from scripts.teaching_figures import build as build_teaching
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,12 +87,12 @@ def build_figures(epochs: int, figures: Path, scratch: Path) -> list[Path]:
     written = []
     for cmd, folder in figure_commands(epochs, scratch):
         start = time.perf_counter()
-        print(f"build_docs: {' '.join(cmd[1:])}", flush=True)
+        print(f"docs_figures: {' '.join(cmd[1:])}", flush=True)
         subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         for png in sorted(folder.glob("*.png")):
             shutil.copy2(png, figures / png.name)
             written.append(figures / png.name)
-        print(f"build_docs:   done in {time.perf_counter() - start:.1f} s", flush=True)
+        print(f"docs_figures:   done in {time.perf_counter() - start:.1f} s", flush=True)
     plot_window(figures / "windows.png")
     written.append(figures / "windows.png")
     return written
@@ -112,41 +103,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=80, help="training epochs (the seed's 80)")
     parser.add_argument("--figures", type=Path, default=ROOT / "docs" / "figures")
     parser.add_argument("--scratch", type=Path, default=ROOT / "out" / "docs")
-    parser.add_argument("--site", type=Path, default=ROOT / "site", help="where to write the site")
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="no figures, numbers as committed, the walkthrough with 2 epochs (for tests)",
-    )
-    parser.add_argument("--walkthrough-epochs", type=int, default=None)
-    parser.add_argument(
-        "--skip-figures", action="store_true", help="keep docs/figures/ as they are"
-    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    if not args.quick:
-        if not args.skip_figures:
-            figures = build_figures(args.epochs, args.figures, args.scratch)
-            # issue 13's figures and the worked example's pages (docs/worked_example.md, ja/)
-            figures += build_teaching(args.figures, docs=args.figures.parent, epochs=args.epochs)
-            print(f"build_docs: {len(figures)} figures in {args.figures}", flush=True)
-        texts = site_numbers.regenerate(ROOT, write=True)
-    else:
-        texts = None
-    epochs = args.walkthrough_epochs or (2 if args.quick else args.epochs)
-    print(f"build_docs: running examples/seq2seq_sin_cos.py ({epochs} epochs)", flush=True)
-    cells = site_walkthrough.execute(args.site.parent / ".walkthrough-tmp", epochs=epochs)
-    keras = site_numbers.keras_available()
-    pages = site_build.build(args.site, texts=texts, walkthrough_cells=cells, keras=keras)
-    shots = args.site.parent / ".walkthrough-tmp"
-    (args.site / "walkthrough").mkdir(exist_ok=True)
-    for cell in cells:
-        for name in cell.figures:
-            shutil.move(shots / name, args.site / "walkthrough" / name)
-    shutil.rmtree(shots, ignore_errors=True)
+    figures = build_figures(args.epochs, args.figures, args.scratch)
+    figures += build_teaching(args.figures, epochs=args.epochs)
     took = time.perf_counter() - start
-    print(f"build_docs: {len(pages)} pages in {args.site} ({took:.0f} s)", flush=True)
-    print(f"build_docs: open {args.site / 'index.html'}", flush=True)
+    print(f"docs_figures: {len(figures)} figures in {args.figures} ({took:.0f} s)", flush=True)
 
 
 if __name__ == "__main__":

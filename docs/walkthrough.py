@@ -1,0 +1,1 @@
+../examples/seq2seq_sin_cos.py
