@@ -158,15 +158,16 @@ def read(
         if path.suffix != ".npz" and path.with_name(path.name + ".npz").is_file():
             hint = f"; did you mean {str(path) + '.npz'!r}?"
         raise FileNotFoundError(f"no model file at {name}{hint}")
-    data = _read_npz(path, name, weight_keys)
+    data, weight_keys = _read_npz(path, name, weight_keys)
     try:
         return _read_config(data), [data[k] for k in weight_keys]
     except (ValueError, TypeError) as err:
         raise ValueError(f"{name} is not a valid numpy-seq2seq model: {err}") from err
 
 
-def _read_npz(path: Path, name: str, weight_keys: list[str]) -> dict[str, np.ndarray]:
-    """Every entry of the archive as an array, after checking the entries' names and sizes."""
+def _read_npz(path: Path, name: str, weight_keys) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Every entry of the archive as an array, after checking the entries' names and sizes;
+    and the weights' entry names."""
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as f:
             npy = f.read(6) == b"\x93NUMPY"
@@ -191,7 +192,7 @@ def _read_npz(path: Path, name: str, weight_keys: list[str]) -> dict[str, np.nda
         raise ValueError(f"{name} is not a numpy-seq2seq model file: {problem}")
     try:
         with np.load(path, allow_pickle=False) as f:
-            return {k: f[k] for k in f.files}
+            return {k: f[k] for k in f.files}, weight_keys
     except Exception as err:
         raise ValueError(
             f"{name} is not a readable numpy-seq2seq .npz file: {type(err).__name__}: {err}"

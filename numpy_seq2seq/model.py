@@ -268,14 +268,25 @@ class Seq2Seq:
         except FloatingPointError as err:  # only under np.seterr(...="raise")
             raise _diverged(*where, f"NumPy raised {err}") from err
         if not (math.isfinite(loss) and all(np.isfinite(p).all() for p in step.params)):
-            what = _what_is_not_finite(self.weight_names, loss, self.net.grads, step.params)
-            raise _diverged(*where, what)
+            raise _diverged(*where, self._what_is_not_finite(loss, step.params))
         try:
             self.optimizer.commit(self.net.params, step)
         except BaseException:  # Ctrl-C mid-write: finish the write, never leave half of it
             self.optimizer.commit(self.net.params, step)
             raise
         return loss
+
+    def _what_is_not_finite(self, loss: float, new_params: list) -> str:
+        """Which of the loss, a gradient or an updated weight is NaN or inf, in words."""
+        if not math.isfinite(loss):
+            return f"the loss is {loss}"
+        for (layer, name), g in zip(self.weight_names, self.net.grads):
+            if not np.isfinite(g).all():
+                return f"the gradient of {layer} {name} is NaN or inf"
+        for (layer, name), p in zip(self.weight_names, new_params):
+            if not np.isfinite(p).all():
+                return f"the Adam update made {layer} {name} NaN or inf"
+        return "a value is NaN or inf"
 
     def _validate(self, ex, dx, dy, batch_size: int, where: tuple) -> None:
         """Record val_loss: the batch-size-weighted mean loss over ``(ex, dx, dy)``, in order."""
@@ -365,21 +376,6 @@ def epoch_orders(n: int, epochs: int, shuffle: bool, seed: int | None) -> Iterat
 def batches(order: np.ndarray, batch_size: int) -> list[np.ndarray]:
     """Consecutive slices of ``order``, the last one possibly shorter."""
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-
-
-def _what_is_not_finite(
-    names: tuple, loss: float, grads: list[np.ndarray], new_params: list
-) -> str:
-    """Which of the loss, a gradient or an updated weight (``names``) is NaN or inf, in words."""
-    if not math.isfinite(loss):
-        return f"the loss is {loss}"
-    for (layer, name), g in zip(names, grads):
-        if not np.isfinite(g).all():
-            return f"the gradient of {layer} {name} is NaN or inf"
-    for (layer, name), p in zip(names, new_params):
-        if not np.isfinite(p).all():
-            return f"the Adam update made {layer} {name} NaN or inf"
-    return "a value is NaN or inf"
 
 
 def _diverged(epoch: int, b: int, history: History, what: str) -> DivergenceError:
