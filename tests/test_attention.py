@@ -293,3 +293,18 @@ def test_divergence_names_the_attention_weight():
         m.fit([ex, dx], dy, epochs=1, validation_split=0.0)
     for p, q in zip(before, m.get_weights()):
         np.testing.assert_array_equal(p, q)
+
+
+def test_command_line_trains_and_predicts_with_attention(tmp_path, capsys):
+    from numpy_seq2seq.cli import main
+
+    out = tmp_path / "train"
+    args = ["train", "--epochs", "2", "--seed", "1", "--hidden", "3", "--attention", "additive"]
+    assert main([*args, "--out", str(out)]) == 0
+    assert "attention='additive'" in capsys.readouterr().out
+    assert Seq2Seq.load(out / "model.npz").attention == "additive"
+    assert main(["predict", str(out / "model.npz"), "--windows", "5", "--out", str(tmp_path)]) == 0
+    assert "window   5" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["train", "--attention", "luong", "--out", str(tmp_path)])
+    assert "invalid choice: 'luong'" in capsys.readouterr().err
