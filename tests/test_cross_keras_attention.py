@@ -49,6 +49,10 @@ SMOKE = [("simple_rnn", "dot"), ("gru", "general"), ("lstm", "additive")]
 #: Sizes no seed uses: T_e != T_d; 12 windows, split 0.25: floor(12 * 0.75) = 9 train
 #: (batches 4, 4, 1: a partial last batch) and 3 validate.
 SIZES = dict(enc=2, dec=1, hidden=5, t_e=7, t_d=5, n=12, split=0.25, batch=4, epochs=2)
+#: The one configuration whose Keras training run is traced into a tf.function, as ``fit``
+#: runs it; the others run the same ``train_step`` eagerly (``run_eagerly=True``), which
+#: gives the same float64 numbers and saves the ~2.5 s of CPU each tracing costs here.
+GRAPH_FIT = ("lstm", "additive")
 
 
 def attention_pair(cell, attention, enc, dec, hidden, t_e, t_d, seed, keras_to_numpy=False):
@@ -129,7 +133,7 @@ def seed_loop_run(run):
     )
 
 
-def fit_run(run):
+def fit_run(run, cell, attention):
     """A shuffled run of ``SIZES["epochs"]`` epochs: NumPy's ``fit``, and its batch order
     replayed in Keras with ``train_on_batch`` (reference_keras.replay_fit)."""
     np_model, model_train, _, _ = run["models"]
@@ -138,6 +142,7 @@ def fit_run(run):
     n_train = split_windows(s["n"], s["split"])
     assert n_train == 9 and n_train % s["batch"] != 0
     initial = np_model.get_weights()
+    model_train.run_eagerly = (cell, attention) != GRAPH_FIT
     kw = dict(batch_size=s["batch"], validation_split=s["split"])
     h_numpy = np_model.fit([ex, dx], dy, epochs=s["epochs"], shuffle=True, seed=3, **kw)
     orders = list(epoch_orders(n_train, s["epochs"], shuffle=True, seed=3))
@@ -174,7 +179,7 @@ class Runs:
         key = (cell, attention)
         if key not in self.fits:
             self.seed_loop(cell, attention)  # made first, from the untrained weights
-            self.fits[key] = fit_run(self(cell, attention))
+            self.fits[key] = fit_run(self(cell, attention), cell, attention)
         return self.fits[key]
 
 
@@ -348,4 +353,4 @@ def test_softmax_and_its_backward_follow_tensorflows_order():
     divided = e / e.sum(axis=-1, keepdims=True)
     assert max_abs(ours, a_tf) <= 1e-15
     assert np.mean(ours == a_tf) > np.mean(divided == a_tf)
-    assert max_abs(softmax_backward(ours, da.numpy()), ds_tf) <= 1e-15
+    assert relative_error(softmax_backward(ours, da.numpy()), ds_tf) <= 1e-15
