@@ -8,7 +8,10 @@ comments are that page's):
    encoder -> context (3) -> decoder, backward through the context (13),
    and the autoregressive ``predict``;
 3. ``adam.py``        -- Adam as Keras computes it (14)-(16);
-4. ``initializers.py`` -- Keras's default initial weights.
+4. ``initializers.py`` -- Keras's default initial weights;
+5. ``attention.py``   -- attention (dot, general, additive), past the context:
+   (A1)-(A14) of ``docs/attention.md``, wired into the model by ``seq2seq.py``'s
+   ``AttentionSeq2SeqNet`` (A15).
 
 Nothing here checks its input or guards against divergence: that is the
 shell's job (``numpy_seq2seq/model.py``, ``validation.py``), so that the math
