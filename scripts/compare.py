@@ -172,10 +172,15 @@ def parity_rows(args, data_np, data_k, results) -> list[tuple[str, float, float]
     return rows
 
 
+def model_label(args) -> str:
+    """``simple_rnn``, or ``simple_rnn + dot attention``."""
+    return args.cell + ("" if args.attention is None else f" + {args.attention} attention")
+
+
 def print_table(args, rows, times) -> bool:
     """The parity table; True when every row passes."""
     print()
-    model = args.cell + ("" if args.attention is None else f" + {args.attention} attention")
+    model = model_label(args)
     print(f"Parity NumPy vs Keras ({model}, {args.dtype}, seed {args.seed}, {args.epochs} epochs)")
     print(f"{'quantity':<40}{'max |diff|':>12}{'tolerance':>12}  result")
     ok = True
@@ -198,7 +203,7 @@ def save_figures(args, x, seq_out, results, tol) -> None:
     p_np, p_k = results["NumPy"][2], results["Keras"][2]
     d_loss = np.abs(np.subtract(h_np["loss"], h_k["loss"]))
     d_val = np.abs(np.subtract(h_np["val_loss"], h_k["val_loss"]))
-    same = f"{args.cell}, same initial weights and batch order, {args.dtype}"
+    same = f"{model_label(args)}, same initial weights and batch order, {args.dtype}"
     plot_history(
         {"NumPy": h_np, "Keras": h_k},
         args.out / "compare_loss.png",
