@@ -31,6 +31,8 @@ def predict_seed(model_pred_e, pred_d_model, window) -> list[float]:
             f"window must be one window of shape (1, T, enc_tokens), e.g. ex[i:i+1]; "
             f"got shape {input_data.shape}"
         )
+    if _has_attention(model_pred_e):
+        raise ValueError("these models have attention: use predict_seed_attention")
     if pred_d_model.inputs[0].shape[-1] != 1:
         raise ValueError(
             "predict_seed is the seed's loop, written for NUM_DEC_TOKENS = 1; this "

@@ -354,3 +354,18 @@ def test_softmax_and_its_backward_follow_tensorflows_order():
     assert max_abs(ours, a_tf) <= 1e-15
     assert np.mean(ours == a_tf) > np.mean(divided == a_tf)
     assert relative_error(softmax_backward(ours, da.numpy()), ds_tf) <= 1e-15
+
+
+@pytest.mark.xdist_group("attention")
+def test_each_predict_loop_refuses_the_other_kind_of_model(runs):
+    _, _, model_pred_e, pred_d_model = runs("simple_rnn", "dot")["models"]
+    ex = np.zeros((2, SIZES["t_e"], SIZES["enc"]))
+    with pytest.raises(ValueError, match="these models have attention: use predict_attention"):
+        rk.predict(model_pred_e, pred_d_model, ex)
+    with pytest.raises(ValueError, match="have attention: use predict_seed_attention"):
+        rk.predict_seed(model_pred_e, pred_d_model, ex[:1])
+    _, plain_e, plain_d = rk.build_models(2, 1, 3, 4, dtype="float64")
+    with pytest.raises(ValueError, match="these models have no attention: use predict"):
+        rk.predict_attention(plain_e, plain_d, ex[:, :4])
+    with pytest.raises(ValueError, match="these models have no attention: use predict_seed"):
+        rk.predict_seed_attention(plain_e, plain_d, ex[:1, :4])
