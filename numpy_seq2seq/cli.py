@@ -4,6 +4,7 @@
 
     python -m numpy_seq2seq train   [--epochs 80] [--hidden 10] [--steps 24] [--batch-size 16]
                                     [--seed S] [--dtype float32] [--cell simple_rnn]
+                                    [--attention {dot,general,additive}]
                                     [--windows 0 24 49 74] [--out DIR]
     python -m numpy_seq2seq predict MODEL [--steps 24] [--windows 0 24 49 74] [--out DIR]
 
@@ -30,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from . import plotting
+from .core.attention import ATTENTIONS
 from .core.seq2seq import CELLS
 from .data import INIT_POINTS, make_windows, sin_cos
 from .model import DivergenceError, Seq2Seq
@@ -75,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=tuple(CELLS),
         default="simple_rnn",
         help="the recurrent layer (simple_rnn)",
+    )
+    train.add_argument(
+        "--attention",
+        choices=tuple(ATTENTIONS),
+        default=None,
+        help="attend to every encoder state (default: none, the seed's model)",
     )
     _add_windows(train)
     train.add_argument("--out", type=Path, default=Path("out/train"), help="default: out/train")
@@ -129,7 +137,9 @@ def train_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
     windows = _check_windows(parser, args.windows, len(ex))
     seed = args.seed if args.seed is not None else int(np.random.SeedSequence().entropy % 2**31)
     args.out.mkdir(parents=True, exist_ok=True)
-    model = Seq2Seq(hidden=args.hidden, dtype=args.dtype, seed=seed, cell=args.cell)
+    model = Seq2Seq(
+        hidden=args.hidden, dtype=args.dtype, seed=seed, cell=args.cell, attention=args.attention
+    )
     print(
         f"{model}, {model.count_params()} parameters, seed {seed}; "
         f"{len(ex)} windows of {args.steps} steps, batch size {args.batch_size}"

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .core.seq2seq import WEIGHT_NAMES, mse
+from .core.seq2seq import mse
 from .model import Seq2Seq
 
 #: The step sizes ``numerical_gradient`` tries for each element, largest first.
@@ -107,7 +107,8 @@ class Row(NamedTuple):
 def check_model(
     model: Seq2Seq, ex: ArrayLike, dx: ArrayLike, dy: ArrayLike, eps: float | None = None
 ) -> list[Row]:
-    """Compare ``model.loss_and_grads`` with central differences for all 8 weights.
+    """Compare ``model.loss_and_grads`` with central differences for every weight
+    (8 without attention; ``model.weight_names`` lists them).
 
     Returns one ``Row`` per weight, in ``get_weights()`` order.  ``eps`` as
     in ``numerical_gradient``.
@@ -119,7 +120,7 @@ def check_model(
         return mse(model.net.forward(ex, dx), dy)[0]
 
     rows = []
-    for (layer, name), p, g in zip(WEIGHT_NAMES, model.params, grads):
+    for (layer, name), p, g in zip(model.weight_names, model.params, grads):
         num = numerical_gradient(loss, p, eps)
         rows.append(
             Row(

@@ -8,6 +8,9 @@ entries:
   ``dtype`` (``"float32"`` or ``"float64"``) and ``cell`` (``"simple_rnn"`` ...);
 * the weights under their Keras names (``e_rnn/kernel`` ...), in that dtype.
 
+A model with attention adds one string, ``attention`` (``"dot"`` ...), and its
+weights (``attention/scale`` ...): that is format 3.  A model without attention
+writes format 2, byte for byte as before attention existed, so older versions read it.
 Files of format 1 (numpy-seq2seq 0.1, SimpleRNN only) have no ``cell`` and still load.
 This module reads and writes files; ``Seq2Seq.load`` checks that the weights
 fit the configuration before it builds a model.
@@ -33,6 +36,7 @@ import contextlib
 import os
 import secrets
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -41,11 +45,25 @@ from .validation import check_float_dtype
 
 #: Identifies our files and their layout; bumped when the layout changes.
 FORMAT = "numpy-seq2seq/2"
+#: The layout of a model with attention: format 2 and an ``attention`` entry.
+FORMAT_ATTENTION = "numpy-seq2seq/3"
 #: The configuration entries of each format this version reads.
 CONFIG_KEYS = {
     "numpy-seq2seq/1": ("enc_tokens", "dec_tokens", "hidden", "dtype"),
     FORMAT: ("enc_tokens", "dec_tokens", "hidden", "dtype", "cell"),
+    FORMAT_ATTENTION: ("enc_tokens", "dec_tokens", "hidden", "dtype", "cell", "attention"),
 }
+
+
+def format_of(names) -> str:
+    """The format whose configuration holds these entry names: 3 with ``attention``,
+    2 with ``cell``, else 1."""
+    names = set(names)
+    if "attention" in names:
+        return FORMAT_ATTENTION
+    return FORMAT if "cell" in names else "numpy-seq2seq/1"
+
+
 #: No entry of a real model comes near this (hidden=1000 in float64 is 8 MB);
 #: it stops a damaged or hostile file from making ``load`` allocate gigabytes.
 MAX_ENTRY_BYTES = 1 << 28
@@ -74,7 +92,8 @@ def save(path: str | os.PathLike, config: dict, weights: dict[str, np.ndarray]) 
     does not exist.
     """
     path = _as_path(path)
-    arrays = {"format": np.array(FORMAT), **{k: np.array(v) for k, v in config.items()}}
+    arrays = {"format": np.array(format_of(config))}
+    arrays.update({k: np.array(v) for k, v in config.items()})
     for key, w in weights.items():
         if not np.all(np.isfinite(w)):
             raise ValueError(f"cannot save {str(path)!r}: {key} holds NaN or inf")
@@ -117,8 +136,13 @@ def _fsync_folder(folder: Path) -> None:
 
 
 # -- read ---------------------------------------------------------------------
-def read(path: str | os.PathLike, weight_keys: list[str]) -> tuple[dict, list[np.ndarray]]:
+def read(
+    path: str | os.PathLike, weight_keys: list[str] | Callable[[str | None], list[str]]
+) -> tuple[dict, list[np.ndarray]]:
     """The configuration and the weights (in ``weight_keys`` order) stored at ``path``.
+
+    ``weight_keys`` is a list, or a function of the stored ``attention`` (None in
+    formats 1 and 2) that returns it, for the entries depend on the attention.
 
     Raises ``FileNotFoundError`` for a missing file and ``ValueError`` naming
     the file for anything else wrong: a folder, not an ``.npz``, truncated or
@@ -134,15 +158,16 @@ def read(path: str | os.PathLike, weight_keys: list[str]) -> tuple[dict, list[np
         if path.suffix != ".npz" and path.with_name(path.name + ".npz").is_file():
             hint = f"; did you mean {str(path) + '.npz'!r}?"
         raise FileNotFoundError(f"no model file at {name}{hint}")
-    data = _read_npz(path, name, weight_keys)
+    data, weight_keys = _read_npz(path, name, weight_keys)
     try:
         return _read_config(data), [data[k] for k in weight_keys]
     except (ValueError, TypeError) as err:
         raise ValueError(f"{name} is not a valid numpy-seq2seq model: {err}") from err
 
 
-def _read_npz(path: Path, name: str, weight_keys: list[str]) -> dict[str, np.ndarray]:
-    """Every entry of the archive as an array, after checking the entries' names and sizes."""
+def _read_npz(path: Path, name: str, weight_keys) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Every entry of the archive as an array, after checking the entries' names and sizes;
+    and the weights' entry names."""
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as f:
             npy = f.read(6) == b"\x93NUMPY"
@@ -160,16 +185,43 @@ def _read_npz(path: Path, name: str, weight_keys: list[str]) -> dict[str, np.nda
         raise ValueError(
             f"{name} is not a readable .npz file: {type(err).__name__}: {err}"
         ) from err
+    if callable(weight_keys):
+        weight_keys = _weight_keys_for(path, name, sizes, weight_keys)
     problem = _entries_problem(sizes, weight_keys)
     if problem:
         raise ValueError(f"{name} is not a numpy-seq2seq model file: {problem}")
     try:
         with np.load(path, allow_pickle=False) as f:
-            return {k: f[k] for k in f.files}
+            return {k: f[k] for k in f.files}, weight_keys
     except Exception as err:
         raise ValueError(
             f"{name} is not a readable numpy-seq2seq .npz file: {type(err).__name__}: {err}"
         ) from err
+
+
+def _weight_keys_for(path: Path, name: str, sizes: dict[str, int], weight_keys) -> list[str]:
+    """``weight_keys(attention)``, reading the one ``attention`` entry first if there is one."""
+    attention = None
+    if "attention.npy" in sizes:
+        if sizes["attention.npy"] > 1024:
+            raise ValueError(f"{name} is not a numpy-seq2seq model file: its attention is too long")
+        try:
+            with np.load(path, allow_pickle=False) as f:
+                value = f["attention"]
+        except Exception as err:
+            raise ValueError(
+                f"{name} is not a readable numpy-seq2seq .npz file: {type(err).__name__}: {err}"
+            ) from err
+        if value.shape != () or value.dtype.kind != "U":
+            raise ValueError(
+                f"{name} is not a valid numpy-seq2seq model: attention must be a "
+                f"string; got {value!r}"
+            )
+        attention = str(value)
+    try:
+        return weight_keys(attention)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"{name} is not a valid numpy-seq2seq model: {err}") from err
 
 
 def _entries_problem(sizes: dict[str, int], weight_keys: list[str]) -> str:
@@ -177,9 +229,9 @@ def _entries_problem(sizes: dict[str, int], weight_keys: list[str]) -> str:
 
     Every entry must be one of ours, as a ``.npy`` (``np.load`` would hand back
     raw bytes for any other name), and none implausibly large.  A file with a
-    ``cell`` entry is of the current format, one without of format 1.
+    ``cell`` entry is of format 2 (3 with an ``attention`` entry), one without of format 1.
     """
-    fmt = FORMAT if "cell.npy" in sizes else "numpy-seq2seq/1"
+    fmt = format_of(k[:-4] for k in sizes)
     keys = ["format", *CONFIG_KEYS[fmt], *weight_keys]
     missing = [k for k in keys if k + ".npy" not in sizes]
     extra = [k for k in sizes if k[:-4] not in keys or not k.endswith(".npy")]
@@ -201,9 +253,10 @@ def _listing(names: list[str]) -> str:
 
 
 def _read_config(data: dict[str, np.ndarray]) -> dict:
-    """enc_tokens, dec_tokens, hidden, dtype and cell, checked for type (not for fit)."""
+    """enc_tokens, dec_tokens, hidden, dtype, cell (and attention), checked for type
+    (not for fit)."""
     fmt = data["format"]
-    expected = FORMAT if "cell" in data else "numpy-seq2seq/1"
+    expected = format_of(data)
     if fmt.shape != () or fmt.dtype.kind != "U" or str(fmt) != expected:
         raise ValueError(f"format must be {expected!r}; got {fmt.tolist()!r}")
     config = {}
@@ -212,7 +265,7 @@ def _read_config(data: dict[str, np.ndarray]) -> dict:
         if value.shape != () or value.dtype.kind not in "iu":
             raise ValueError(f"{key} must be a single integer; got {value!r}")
         config[key] = int(value)
-    for key in ("dtype", "cell"):
+    for key in ("dtype", "cell", "attention")[: 3 if "attention" in data else 2]:
         value = data.get(key, np.array("simple_rnn"))  # format 1 knew only SimpleRNN
         if value.shape != () or value.dtype.kind != "U":
             raise ValueError(f"{key} must be a string; got {value!r}")

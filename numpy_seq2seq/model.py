@@ -31,7 +31,8 @@ from numpy.typing import ArrayLike
 
 from . import io
 from .core.adam import Adam
-from .core.seq2seq import CELLS, WEIGHT_NAMES, Seq2SeqNet, mse
+from .core.attention import ATTENTIONS
+from .core.seq2seq import CELLS, WEIGHT_NAMES, initial_net, mse, weight_names, weight_shapes
 from .validation import (
     as_array,
     check_bool,
@@ -39,6 +40,7 @@ from .validation import (
     check_float_dtype,
     check_fraction,
     check_int,
+    check_optional_choice,
     check_sequences,
     check_windows,
 )
@@ -83,6 +85,9 @@ class Seq2Seq:
     dtype : ``"float32"`` (Keras's default) or ``"float64"`` (for gradient checks).
     seed : seeds the initial weights (Keras's default initialisers, NumPy's stream).
     cell : the recurrent layer of both halves, a name in ``core.seq2seq.CELLS``.
+    attention : None (the seed's model: only the context links encoder and decoder), or
+        ``"dot"``, ``"general"`` or ``"additive"`` (``core.attention.ATTENTIONS``): the
+        decoder also attends to every encoder state (``docs/attention.md``).
     """
 
     def __init__(
@@ -93,26 +98,37 @@ class Seq2Seq:
         dtype: str = "float32",
         seed: int | None = None,
         cell: str = "simple_rnn",
+        attention: str | None = None,
     ) -> None:
         self.enc_tokens = check_int("enc_tokens", enc_tokens, 1)
         self.dec_tokens = check_int("dec_tokens", dec_tokens, 1)
         self.hidden = check_int("hidden", hidden, 1)
         self.dtype = check_float_dtype("dtype", dtype)
         self.cell = check_choice("cell", cell, CELLS)
+        self.attention = check_optional_choice("attention", attention, ATTENTIONS)
         if seed is not None:
             check_int("seed", seed, 0)
         rng = np.random.default_rng(seed)
-        self.net = Seq2SeqNet.initial(
-            self.enc_tokens, self.dec_tokens, self.hidden, rng, self.dtype, self.cell
+        self.net = initial_net(
+            self.enc_tokens,
+            self.dec_tokens,
+            self.hidden,
+            rng,
+            self.dtype,
+            self.cell,
+            self.attention,
         )
-        self.e_rnn, self.d_rnn, self.d_output = self.net.layers
+        self.e_rnn, self.d_rnn, self.d_output = self.net.e_rnn, self.net.d_rnn, self.net.d_output
+        #: The (layer, weight) Keras names of ``params``, in ``get_weights()`` order.
+        self.weight_names = weight_names(self.attention)
         self.optimizer: Adam | None = None  # made by the first fit, as compile('adam') does
 
     def __repr__(self) -> str:
         cell = "" if self.cell == "simple_rnn" else f", cell='{self.cell}'"
+        attention = "" if self.attention is None else f", attention='{self.attention}'"
         return (
             f"Seq2Seq(enc_tokens={self.enc_tokens}, dec_tokens={self.dec_tokens}, "
-            f"hidden={self.hidden}, dtype='{self.dtype.name}'{cell})"
+            f"hidden={self.hidden}, dtype='{self.dtype.name}'{cell}{attention})"
         )
 
     # -- weights -------------------------------------------------------------
@@ -140,16 +156,17 @@ class Seq2Seq:
         Every array is checked before anything is written, so a bad list
         leaves the model as it was.
         """
+        names = self.weight_names
         if not isinstance(weights, (list, tuple)):
             got = type(weights).__name__
-            raise TypeError(f"weights must be a list of {len(WEIGHT_NAMES)} arrays; got {got}")
-        if len(weights) != len(WEIGHT_NAMES):
+            raise TypeError(f"weights must be a list of {len(names)} arrays; got {got}")
+        if len(weights) != len(names):
+            layers = ", ".join(dict.fromkeys(layer for layer, _ in names))
             raise ValueError(
-                f"weights must be a list of {len(WEIGHT_NAMES)} arrays "
-                f"(e_rnn, d_rnn, d_output); got {len(weights)}"
+                f"weights must be a list of {len(names)} arrays ({layers}); got {len(weights)}"
             )
         checked = []
-        for (layer, name), p, w in zip(WEIGHT_NAMES, self.params, weights):
+        for (layer, name), p, w in zip(names, self.params, weights):
             arr = as_array(f"{layer} {name}", w, self.dtype)
             if arr.shape != p.shape:
                 raise ValueError(f"{layer} {name}: expected {p.shape}, got {arr.shape}")
@@ -173,18 +190,33 @@ class Seq2Seq:
         """
         return self.net.forward(*self.check_data(ex, dx))
 
-    def encode(self, ex: ArrayLike) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    def encode(self, ex: ArrayLike) -> np.ndarray | tuple:
         """The context, as ``model_pred_e.predict(ex)``: (N, T_e, enc_tokens) -> the encoder's
-        final state (N, hidden), or for ``cell="lstm"`` the pair (h_T, c_T) of (N, hidden)."""
+        final state (N, hidden), or for ``cell="lstm"`` the pair (h_T, c_T) of (N, hidden).
+
+        With attention, what the decoder needs, as the Keras encoder model returns it:
+        the pair (e_seq (N, T_e, hidden), state), the state as above.
+        """
         return self.net.encode(check_sequences("ex", ex, self.enc_tokens, "enc_tokens", self.dtype))
 
-    def predict(self, ex: ArrayLike, steps: int | None = None) -> np.ndarray:
+    def predict(
+        self, ex: ArrayLike, steps: int | None = None, return_attention: bool = False
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Free-running outputs, as the seed's ``predict()`` for every window at once.
 
         ex : (N, T_e, enc_tokens) -> (N, steps, dec_tokens); ``steps`` defaults to T_e.
+        ``return_attention=True`` (a model with attention only) also returns the
+        attention weights (N, steps, T_e): row i, how decoder step i weighed each encoder step.
         """
         ex = check_sequences("ex", ex, self.enc_tokens, "enc_tokens", self.dtype)
         steps = ex.shape[1] if steps is None else check_int("steps", steps, 1)
+        if check_bool("return_attention", return_attention):
+            if self.attention is None:
+                raise ValueError(
+                    "return_attention=True needs a model with attention "
+                    "(Seq2Seq(attention='dot', 'general' or 'additive')); this one has none"
+                )
+            return self.net.predict_with_attention(ex, steps)
         return self.net.predict(ex, steps)
 
     def loss_and_grads(
@@ -237,13 +269,25 @@ class Seq2Seq:
         except FloatingPointError as err:  # only under np.seterr(...="raise")
             raise _diverged(*where, f"NumPy raised {err}") from err
         if not (math.isfinite(loss) and all(np.isfinite(p).all() for p in step.params)):
-            raise _diverged(*where, _what_is_not_finite(loss, self.net.grads, step.params))
+            raise _diverged(*where, self._what_is_not_finite(loss, step.params))
         try:
             self.optimizer.commit(self.net.params, step)
         except BaseException:  # Ctrl-C mid-write: finish the write, never leave half of it
             self.optimizer.commit(self.net.params, step)
             raise
         return loss
+
+    def _what_is_not_finite(self, loss: float, new_params: list) -> str:
+        """Which of the loss, a gradient or an updated weight is NaN or inf, in words."""
+        if not math.isfinite(loss):
+            return f"the loss is {loss}"
+        for (layer, name), g in zip(self.weight_names, self.net.grads):
+            if not np.isfinite(g).all():
+                return f"the gradient of {layer} {name} is NaN or inf"
+        for (layer, name), p in zip(self.weight_names, new_params):
+            if not np.isfinite(p).all():
+                return f"the Adam update made {layer} {name} NaN or inf"
+        return "a value is NaN or inf"
 
     def _validate(self, ex, dx, dy, batch_size: int, where: tuple) -> None:
         """Record val_loss: the batch-size-weighted mean loss over ``(ex, dx, dy)``, in order."""
@@ -260,12 +304,14 @@ class Seq2Seq:
         """Write the configuration and weights to an ``.npz`` file, atomically (``io.save``)."""
         config = {"cell": self.cell, "dtype": self.dtype.name}
         config.update(enc_tokens=self.enc_tokens, dec_tokens=self.dec_tokens, hidden=self.hidden)
-        io.save(path, config, dict(zip(io.weight_keys(WEIGHT_NAMES), self.get_weights())))
+        if self.attention is not None:  # a model without attention writes today's format
+            config["attention"] = self.attention
+        io.save(path, config, dict(zip(io.weight_keys(self.weight_names), self.get_weights())))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Seq2Seq:
         """Read a model written by ``save``; anything wrong is a ``ValueError`` naming the file."""
-        config, weights = io.read(path, io.weight_keys(WEIGHT_NAMES))
+        config, weights = io.read(path, _stored_weight_keys)
         try:
             _check_stored_weights(config, weights)  # before building: hidden=10**9 fails here
             model = cls(**config, seed=0)  # seeded only to skip OS entropy; overwritten next
@@ -275,14 +321,20 @@ class Seq2Seq:
         return model
 
 
+def _stored_weight_keys(attention: str | None) -> list[str]:
+    """The entry names of the weights of a file whose ``attention`` entry says this."""
+    return io.weight_keys(weight_names(check_optional_choice("attention", attention, ATTENTIONS)))
+
+
 def _check_stored_weights(config: dict, weights: list[np.ndarray]) -> None:
     """Each stored weight has the shape and dtype that the stored configuration implies."""
     e, d, h = (config[k] for k in ("enc_tokens", "dec_tokens", "hidden"))
     if min(e, d, h) < 1:
         raise ValueError(f"enc_tokens, dec_tokens and hidden must be >= 1; got {e}, {d}, {h}")
     cell, dtype = check_choice("cell", config["cell"], CELLS), config["dtype"]
+    attention = check_optional_choice("attention", config.get("attention"), ATTENTIONS)
     for (layer, name), shape, w in zip(
-        WEIGHT_NAMES, Seq2SeqNet.weight_shapes(e, d, h, cell), weights
+        weight_names(attention), weight_shapes(e, d, h, cell, attention), weights
     ):
         if w.shape != shape or w.dtype != np.dtype(dtype):
             raise ValueError(
@@ -325,19 +377,6 @@ def epoch_orders(n: int, epochs: int, shuffle: bool, seed: int | None) -> Iterat
 def batches(order: np.ndarray, batch_size: int) -> list[np.ndarray]:
     """Consecutive slices of ``order``, the last one possibly shorter."""
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-
-
-def _what_is_not_finite(loss: float, grads: list[np.ndarray], new_params: list) -> str:
-    """Which of the loss, a gradient or an updated weight is NaN or inf, in words."""
-    if not math.isfinite(loss):
-        return f"the loss is {loss}"
-    for (layer, name), g in zip(WEIGHT_NAMES, grads):
-        if not np.isfinite(g).all():
-            return f"the gradient of {layer} {name} is NaN or inf"
-    for (layer, name), p in zip(WEIGHT_NAMES, new_params):
-        if not np.isfinite(p).all():
-            return f"the Adam update made {layer} {name} NaN or inf"
-    return "a value is NaN or inf"
 
 
 def _diverged(epoch: int, b: int, history: History, what: str) -> DivergenceError:

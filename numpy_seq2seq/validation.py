@@ -137,6 +137,18 @@ def check_choice(name: str, value: object, choices) -> str:
     return value
 
 
+def check_optional_choice(name: str, value: object, choices) -> str | None:
+    """None, or one of the names in ``choices`` (a dict or a sequence of strings)."""
+    if value is None:
+        return None
+    said = f"{name} must be None or one of {', '.join(map(repr, choices))}; got {value!r}"
+    if not isinstance(value, str):
+        raise TypeError(said)
+    if value not in choices:
+        raise ValueError(said)
+    return value
+
+
 def check_fraction(name: str, value: object) -> float:
     """A number in [0, 1)."""  # NaN fails the second test
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):

@@ -18,7 +18,12 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from .data import make_windows_seed, sin_cos_seed  # noqa: E402
-from .inference import predict, predict_seed  # noqa: E402
+from .inference import (  # noqa: E402
+    predict,
+    predict_attention,
+    predict_seed,
+    predict_seed_attention,
+)
 from .models import build_models, floatx, model_dtype  # noqa: E402
 from .training import replay_fit  # noqa: E402
 
@@ -28,7 +33,9 @@ __all__ = [
     "make_windows_seed",
     "model_dtype",
     "predict",
+    "predict_attention",
     "predict_seed",
+    "predict_seed_attention",
     "replay_fit",
     "sin_cos_seed",
 ]

@@ -45,6 +45,9 @@ CELLS = {
     "lstm": tf.keras.layers.LSTM,
 }
 
+#: ``build_models(attention=...)``: not in the seed; the course's next lesson (issue 20).
+ATTENTIONS = ("dot", "general", "additive")
+
 
 @contextlib.contextmanager
 def floatx(dtype: str):
@@ -79,6 +82,8 @@ def build_models(
     steps: int = 24,
     dtype: str = "float32",
     cell: str = "simple_rnn",
+    attention: str | None = None,
+    dec_steps: int | None = None,
 ):
     """The seed's ``model_train``, ``model_pred_e`` and ``pred_d_model``.
 
@@ -99,6 +104,13 @@ def build_models(
     * ``pred_d_model([y (N, 1, dec), state (N, hidden)]) -> [y (N, 1, dec), state]``
       (LSTM: ``[y, h, c] -> [y, h, c]``), one decoder step that shares ``d_rnn`` and
       ``d_output`` with ``model_train``.
+
+    attention : None (the seed's model), or ``"dot"`` (``Attention()``), ``"general"``
+    (``Attention()`` with keys ``Dense(H, use_bias=False, name="attention_key")(e_seq)``)
+    or ``"additive"`` (``AdditiveAttention()``): the model of issue 20, built by
+    ``_build_attention_models`` (read its docstring for the three models it returns).
+    dec_steps : the decoder's number of steps (default ``steps``); only the
+    attention models take a value other than ``steps``.
     """
     NUM_ENC_TOKENS = _check_positive_int("enc_tokens", enc_tokens)
     NUM_DEC_TOKENS = _check_positive_int("dec_tokens", dec_tokens)
@@ -108,11 +120,20 @@ def build_models(
         raise ValueError(f"dtype must be one of {_DTYPES}; got {dtype!r}")
     if cell not in CELLS:
         raise ValueError(f"cell must be one of {tuple(CELLS)}; got {cell!r}")
+    if attention is not None and attention not in ATTENTIONS:
+        raise ValueError(f"attention must be None or one of {ATTENTIONS}; got {attention!r}")
+    dec_steps = NUM_STEPS if dec_steps is None else _check_positive_int("dec_steps", dec_steps)
+    if attention is None and dec_steps != NUM_STEPS:
+        raise ValueError("dec_steps may differ from steps only with attention (the seed's models)")
     RNN = CELLS[cell]  # not in the seed: the seed writes tf.keras.layers.SimpleRNN
     n_states = 2 if cell == "lstm" else 1  # an LSTM returns [output, h, c]
 
     tf.keras.backend.clear_session()
     tf.keras.config.set_floatx(dtype)  # not in the seed: float64 needs it (module docstring)
+    if attention is not None:
+        return _build_attention_models(
+            NUM_ENC_TOKENS, NUM_DEC_TOKENS, NUM_HIDDEN_PARAMS, NUM_STEPS, dec_steps, RNN, attention
+        )
 
     # -- step 1 of the note: the training model --------------------------------
     e_input = tf.keras.layers.Input(shape=(NUM_STEPS, NUM_ENC_TOKENS), name="e_input")
@@ -152,5 +173,86 @@ def build_models(
 
     pred_d_model = tf.keras.Model(
         inputs=[pred_d_input, *pred_d_states_in], outputs=[pred_d_output, *pred_d_states]
+    )
+    return model_train, model_pred_e, pred_d_model
+
+
+def _build_attention_models(
+    NUM_ENC_TOKENS: int,
+    NUM_DEC_TOKENS: int,
+    NUM_HIDDEN_PARAMS: int,
+    NUM_STEPS: int,
+    NUM_DEC_STEPS: int,
+    RNN,
+    attention: str,
+):
+    """The seed's model with attention (issue 20), in the seed's style.
+
+    Returns ``(model_train, model_pred_e, pred_d_model)``:
+
+    * ``model_train([ex (N, steps, enc), dx (N, dec_steps, dec)]) -> (N, dec_steps, dec)``,
+      compiled as the seed's;
+    * ``model_pred_e(ex) -> [e_seq (N, steps, H), *states]``: the decoder needs the
+      encoder's whole sequence, not only its final state(s);
+    * ``pred_d_model([y (N, 1, dec), *states, e_seq]) -> [y, *states, weights (N, 1, steps)]``,
+      one decoder step sharing every layer with ``model_train``.
+
+    The Keras 3 pitfall: a layer's *first* call fixes how many outputs Keras's functional
+    graph check expects of every later call.  ``keras/src/ops/function.py`` checks that a
+    model's outputs are connected by running its graph with ``[None] * len(op.output)`` as
+    each layer's outputs, and ``Operation.output`` is the first call's output.  If the
+    training model calls ``Attention`` without ``return_attention_scores``, its first call
+    has one output; the inference step's call with ``return_attention_scores=True`` has two,
+    the check fills in only the first, and ``keras.Model(..., outputs=[..., weights])``
+    raises "Output with path `2` is not connected to `inputs`".  So the training model
+    below asks for the scores too, and drops them: the layer's first call has two outputs.
+    """
+    n_states = 2 if RNN is tf.keras.layers.LSTM else 1
+
+    # -- the training model: the seed's, with attention ---------------------------
+    e_input = tf.keras.layers.Input(shape=(NUM_STEPS, NUM_ENC_TOKENS), name="e_input")
+    e_rnn = RNN(NUM_HIDDEN_PARAMS, return_sequences=True, return_state=True, name="e_rnn")
+    e_seq, *e_states = e_rnn(e_input)  # every encoder state, then the final one(s)
+
+    d_input = tf.keras.layers.Input(shape=(NUM_DEC_STEPS, NUM_DEC_TOKENS), name="d_input")
+    d_rnn = RNN(NUM_HIDDEN_PARAMS, return_sequences=True, return_state=True, name="d_rnn")
+    d_seq, *_ = d_rnn(d_input, initial_state=e_states)
+
+    if attention == "additive":
+        d_attention = tf.keras.layers.AdditiveAttention(name="attention")
+    else:
+        d_attention = tf.keras.layers.Attention(name="attention")
+    # "general": Luong's W_a as a Dense on the keys; the values stay the encoder's states
+    key = (
+        tf.keras.layers.Dense(NUM_HIDDEN_PARAMS, use_bias=False, name="attention_key")
+        if attention == "general"
+        else None
+    )
+
+    def attend(query, values):  # [query, value] (+ key): the decoder asks, the encoder answers
+        inputs = [query, values] if key is None else [query, values, key(values)]
+        return d_attention(inputs, return_attention_scores=True)  # the pitfall: docstring
+
+    context, _ = attend(d_seq, e_seq)
+    d_concat = tf.keras.layers.Concatenate(name="concat")
+    d_dense = tf.keras.layers.Dense(NUM_DEC_TOKENS, activation="linear", name="d_output")
+    d_output = d_dense(d_concat([context, d_seq]))
+
+    model_train = tf.keras.models.Model(inputs=[e_input, d_input], outputs=d_output)
+    model_train.compile(optimizer="adam", loss="mean_squared_error")
+
+    # -- the inference models ------------------------------------------------------
+    model_pred_e = tf.keras.models.Model(inputs=[e_input], outputs=[e_seq, *e_states])
+
+    pred_d_input = tf.keras.layers.Input(shape=(1, NUM_DEC_TOKENS))
+    pred_d_states_in = [tf.keras.layers.Input(shape=(NUM_HIDDEN_PARAMS,)) for _ in range(n_states)]
+    pred_e_seq_in = tf.keras.layers.Input(shape=(NUM_STEPS, NUM_HIDDEN_PARAMS))
+    pred_d_seq, *pred_d_states = d_rnn(pred_d_input, initial_state=pred_d_states_in)
+    pred_context, pred_weights = attend(pred_d_seq, pred_e_seq_in)
+    pred_d_output = d_dense(d_concat([pred_context, pred_d_seq]))
+
+    pred_d_model = tf.keras.Model(
+        inputs=[pred_d_input, *pred_d_states_in, pred_e_seq_in],
+        outputs=[pred_d_output, *pred_d_states, pred_weights],
     )
     return model_train, model_pred_e, pred_d_model

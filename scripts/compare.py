@@ -5,6 +5,7 @@ Run from the repository root (TensorFlow needed)::
     python scripts/compare.py                          # 80 epochs, float32, out/compare
     python scripts/compare.py --epochs 20 --dtype float64 --out out/f64
     python scripts/compare.py --cell lstm              # the same with LSTMs (or gru)
+    python scripts/compare.py --attention additive     # the model with attention (issue 20)
 
 What it does:
 
@@ -16,7 +17,8 @@ What it does:
    permutations (``numpy_seq2seq.model.epoch_orders``, ``reference_keras.replay_fit``);
 3. prints a parity table -- the largest absolute difference of the windows,
    the trained weights, the loss and val_loss histories and the predictions
-   from the seed's ``init_points`` -- each next to its tolerance with PASS or
+   from the seed's ``init_points`` (with ``--attention``, also their attention
+   weights) -- each next to its tolerance with PASS or
    FAIL, then each side's wall time;
 4. saves ``compare_loss.png``, ``compare_predictions.png`` and
    ``compare_dloss.png`` in ``--out``.
@@ -47,6 +49,7 @@ import numpy as np
 import reference_keras
 from numpy_seq2seq import Seq2Seq
 from numpy_seq2seq.cli import int_at_least
+from numpy_seq2seq.core.attention import ATTENTIONS
 from numpy_seq2seq.core.seq2seq import CELLS
 from numpy_seq2seq.data import INIT_POINTS, make_windows, sin_cos
 from numpy_seq2seq.model import epoch_orders, split_windows
@@ -71,6 +74,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--seed", type=int_at_least(0), default=0, help="weights and shuffling (0)")
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     p.add_argument("--cell", choices=tuple(CELLS), default="simple_rnn", help="the RNN layer")
+    p.add_argument(
+        "--attention", choices=tuple(ATTENTIONS), default=None, help="default: none (the seed's)"
+    )
     p.add_argument("--out", type=Path, default=Path("out/compare"), help="default: out/compare")
     return p.parse_args(argv)
 
@@ -88,9 +94,9 @@ def train_both(args, data_np, data_k):
 
     tf.keras.utils.set_random_seed(args.seed)  # Keras draws the one set of initial weights
     model_train, model_pred_e, pred_d_model = reference_keras.build_models(
-        hidden=10, steps=STEPS, dtype=args.dtype, cell=args.cell
+        hidden=10, steps=STEPS, dtype=args.dtype, cell=args.cell, attention=args.attention
     )
-    model = Seq2Seq(hidden=10, dtype=args.dtype, cell=args.cell)
+    model = Seq2Seq(hidden=10, dtype=args.dtype, cell=args.cell, attention=args.attention)
     model.set_weights(model_train.get_weights())
 
     ex, dx, dy = data_np
@@ -117,16 +123,22 @@ def train_both(args, data_np, data_k):
     print(f"Keras fit: {args.epochs} epochs in {t_k:7.3f} s (train_on_batch, same batch order)")
 
     windows = list(INIT_POINTS)
+    attention = args.attention is not None
     start = time.perf_counter()
-    pred_np = model.predict(ex[windows])
+    pred_np = model.predict(ex[windows], return_attention=attention)
     tp_np = time.perf_counter() - start
     start = time.perf_counter()
-    pred_k = reference_keras.predict(model_pred_e, pred_d_model, data_k[0][windows])
+    predict_k = reference_keras.predict_attention if attention else reference_keras.predict
+    pred_k = predict_k(model_pred_e, pred_d_model, data_k[0][windows])
     tp_k = time.perf_counter() - start
+    # with attention: (predictions, weights) on each side; keep the weights apart
+    weights_np, weights_k = (pred_np[1], pred_k[1]) if attention else (None, None)
+    pred_np, pred_k = (pred_np[0], pred_k[0]) if attention else (pred_np, pred_k)
     print(f"predict {len(windows)} windows: NumPy {tp_np * 1e3:.1f} ms, Keras {tp_k * 1e3:.1f} ms")
     return {
         "NumPy": (model.get_weights(), hist_np, pred_np),
         "Keras": (model_train.get_weights(), hist_k, pred_k),
+        "attention_weights": (weights_np, weights_k),
         "times": {"NumPy": t_np, "Keras": t_k},
     }
 
@@ -137,9 +149,9 @@ def parity_rows(args, data_np, data_k, results) -> list[tuple[str, float, float]
     w_np, h_np, p_np = results["NumPy"]
     w_k, h_k, p_k = results["Keras"]
     windows = " ".join(str(i) for i in INIT_POINTS)
-    return [
+    rows = [
         ("windows ex, dx, dy (data)", max_abs_diff(list(data_np), list(data_k)), tol["windows"]),
-        ("weights after training (8 arrays)", max_abs_diff(w_np, w_k), tol["weights"]),
+        (f"weights after training ({len(w_np)} arrays)", max_abs_diff(w_np, w_k), tol["weights"]),
         (
             f"loss history ({args.epochs} epochs)",
             max_abs_diff(h_np["loss"], h_k["loss"]),
@@ -152,14 +164,24 @@ def parity_rows(args, data_np, data_k, results) -> list[tuple[str, float, float]
         ),
         (f"predictions at windows {windows}", max_abs_diff(p_np, p_k), tol["predictions"]),
     ]
+    a_np, a_k = results["attention_weights"]
+    if a_np is not None:  # weights in [0, 1], compared with the predictions' tolerance
+        rows.append(
+            ("attention weights at those windows", max_abs_diff(a_np, a_k), tol["predictions"])
+        )
+    return rows
+
+
+def model_label(args) -> str:
+    """``simple_rnn``, or ``simple_rnn + dot attention``."""
+    return args.cell + ("" if args.attention is None else f" + {args.attention} attention")
 
 
 def print_table(args, rows, times) -> bool:
     """The parity table; True when every row passes."""
     print()
-    print(
-        f"Parity NumPy vs Keras ({args.cell}, {args.dtype}, seed {args.seed}, {args.epochs} epochs)"
-    )
+    model = model_label(args)
+    print(f"Parity NumPy vs Keras ({model}, {args.dtype}, seed {args.seed}, {args.epochs} epochs)")
     print(f"{'quantity':<40}{'max |diff|':>12}{'tolerance':>12}  result")
     ok = True
     for what, diff, tol in rows:
@@ -181,7 +203,7 @@ def save_figures(args, x, seq_out, results, tol) -> None:
     p_np, p_k = results["NumPy"][2], results["Keras"][2]
     d_loss = np.abs(np.subtract(h_np["loss"], h_k["loss"]))
     d_val = np.abs(np.subtract(h_np["val_loss"], h_k["val_loss"]))
-    same = f"{args.cell}, same initial weights and batch order, {args.dtype}"
+    same = f"{model_label(args)}, same initial weights and batch order, {args.dtype}"
     plot_history(
         {"NumPy": h_np, "Keras": h_k},
         args.out / "compare_loss.png",

@@ -5,6 +5,7 @@ Run from the repository root (TensorFlow needed)::
     python scripts/float32_spread.py                 # measure, print, rewrite the docs table
     python scripts/float32_spread.py --no-write      # measure and print only
     python scripts/float32_spread.py --rows-from LOG # rewrite the table from a saved run's output
+    python scripts/float32_spread.py --attention     # the SimpleRNN with each attention instead
 
 For each cell (SimpleRNN, GRU, LSTM) and each of 12 initialisations -- Keras's
 own (``tf.keras.utils.set_random_seed(s)``, Keras -> NumPy) for s = 0-5 and
@@ -17,7 +18,9 @@ and, to show the scale of float32 rounding itself, the difference between
 NumPy's float32 predictions and a float64 NumPy run from the same weights.
 
 The table between the ``float32-spread`` markers in ``docs/keras-mapping.md``
-is written by this script; ``tests/test_cells_float32_seed.py`` runs the same
+is written by this script, and with ``--attention`` (the seed's SimpleRNN with each of
+the three attentions of issue 20, 12 initialisations each) the one between the
+``float32-spread-attention`` markers; ``tests/test_cells_float32_seed.py`` runs the same
 ``measure`` and asserts the bound.
 """
 
@@ -39,8 +42,13 @@ CELLS = ("simple_rnn", "gru", "lstm")
 ORIGINS = ("keras", "numpy")  # whose initialisation: Keras -> NumPy, or NumPy -> Keras
 SEEDS = tuple(range(6))  # x 2 origins = 12 initialisations per cell
 SEED_FIT = dict(batch_size=16, epochs=80, validation_split=0.2, shuffle=False)
+ATTENTIONS = ("dot", "general", "additive")
 DOC = Path("docs/keras-mapping.md")
 START, END = "<!-- float32-spread:start -->", "<!-- float32-spread:end -->"
+MARKERS_ATTENTION = (
+    "<!-- float32-spread-attention:start -->",
+    "<!-- float32-spread-attention:end -->",
+)
 
 
 def max_abs(a, b) -> float:
@@ -56,14 +64,14 @@ def seed_task() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rk.make_windows_seed(seq_in, seq_out)
 
 
-def start(cell: str, origin: str, seed: int) -> tuple:
+def start(cell: str, origin: str, seed: int, attention: str | None = None) -> tuple:
     """Both sides of one run with identical float32 initial weights: Keras's initialisation
     (``origin="keras"``) or ours (``"numpy"``).  Call these one at a time: Keras's seed is
     global.  Returns ``((model_train, model_pred_e, pred_d_model), np_model)``."""
     if origin == "keras":
         tf.keras.utils.set_random_seed(seed)
-    keras_models = rk.build_models(dtype="float32", cell=cell)
-    np_model = Seq2Seq(dtype="float32", seed=seed, cell=cell)
+    keras_models = rk.build_models(dtype="float32", cell=cell, attention=attention)
+    np_model = Seq2Seq(dtype="float32", seed=seed, cell=cell, attention=attention)
     if origin == "keras":
         np_model.set_weights(keras_models[0].get_weights())
     else:
@@ -75,14 +83,17 @@ def train(run: tuple, data: tuple, float64: bool = True) -> dict:
     """Train one started run both ways in float32 (Keras's floatx must be float32), predict
     the ``init_points``; the largest differences (see the module docstring), and the raw
     ``histories`` and ``predictions`` as ``(keras, numpy)`` pairs."""
-    (cell, origin, seed), ((model_train, model_pred_e, pred_d_model), np_model) = run
+    (cell, attention, origin, seed), ((model_train, model_pred_e, pred_d_model), np_model) = run
     ex, dx, dy = data
     initial = np_model.get_weights()
     h_keras = model_train.fit([ex, dx], dy, verbose=0, **SEED_FIT).history
     h_numpy = np_model.fit([ex, dx], dy, **SEED_FIT).history
     windows = ex[list(INIT_POINTS)]
-    p_keras = rk.predict(model_pred_e, pred_d_model, windows)
     p_numpy = np_model.predict(windows)
+    if attention is None:
+        p_keras = rk.predict(model_pred_e, pred_d_model, windows)
+    else:
+        p_keras = rk.predict_attention(model_pred_e, pred_d_model, windows)[0]
     row = dict(
         cell=cell,
         origin=origin,
@@ -94,8 +105,10 @@ def train(run: tuple, data: tuple, float64: bool = True) -> dict:
         histories=(h_keras, h_numpy),
         outputs=(p_keras, p_numpy),
     )
+    if attention is not None:
+        row["attention"] = attention
     if float64:  # the same start in float64: how far float32 rounding alone carries NumPy
-        np64 = Seq2Seq(dtype="float64", cell=cell, seed=0)
+        np64 = Seq2Seq(dtype="float64", cell=cell, seed=0, attention=attention)
         np64.set_weights([w.astype(np.float64) for w in initial])
         np64.fit([ex, dx], dy, **SEED_FIT)
         row["numpy_f32_vs_f64"] = max_abs(p_numpy, np64.predict(windows))
@@ -103,9 +116,15 @@ def train(run: tuple, data: tuple, float64: bool = True) -> dict:
 
 
 def measure(
-    cells=CELLS, origins=ORIGINS, seeds=SEEDS, float64: bool = True, log=print, threads: int = 4
+    cells=CELLS,
+    origins=ORIGINS,
+    seeds=SEEDS,
+    float64: bool = True,
+    log=print,
+    attentions=(None,),
+    threads: int = 4,
 ) -> list[dict]:
-    """One run for every cell, origin and seed, in that order.
+    """One run for every cell, attention, origin and seed, in that order.
 
     The runs are built one at a time, then trained ``threads`` at a time.  A Keras ``fit``
     of this small model spends most of its time waiting between its ops, not computing, so
@@ -113,8 +132,14 @@ def measure(
     are the same, bit for bit, as with ``threads=1``).
     """
     data = seed_task()
-    keys = [(cell, origin, seed) for cell in cells for origin in origins for seed in seeds]
-    runs = [(key, start(*key)) for key in keys]
+    keys = [
+        (cell, attention, origin, seed)
+        for cell in cells
+        for attention in attentions
+        for origin in origins
+        for seed in seeds
+    ]
+    runs = [((c, a, o, s), start(c, o, s, a)) for c, a, o, s in keys]
     rows = []
     with rk.floatx("float32"), ThreadPoolExecutor(threads) as pool:
         for row in pool.map(lambda run: train(run, data, float64), runs):
@@ -123,16 +148,22 @@ def measure(
     return rows
 
 
+def label(row: dict) -> str:
+    """``simple_rnn``, or ``simple_rnn+dot`` for a model with attention."""
+    return row["cell"] + (f"+{row['attention']}" if "attention" in row else "")
+
+
 def format_row(row: dict) -> str:
     extra = f" f32-vs-f64 {row['numpy_f32_vs_f64']:.1e}" if "numpy_f32_vs_f64" in row else ""
     return (
-        f"{row['cell']:>10} {row['origin']:>5} seed {row['seed']}: loss {row['loss']:.1e} "
+        f"{label(row):>10} {row['origin']:>5} seed {row['seed']}: loss {row['loss']:.1e} "
         f"weights {row['weights']:.1e} predictions {row['predictions']:.1e}{extra}"
     )
 
 
 ROW = re.compile(
-    r"^\s*(?P<cell>\w+) (?P<origin>keras|numpy) seed (?P<seed>\d+): loss (?P<loss>\S+) "
+    r"^\s*(?P<cell>\w+)(?:\+(?P<attention>\w+))? (?P<origin>keras|numpy) seed (?P<seed>\d+): "
+    r"loss (?P<loss>\S+) "
     r"weights (?P<weights>\S+) predictions (?P<predictions>\S+)"
     r"(?: f32-vs-f64 (?P<numpy_f32_vs_f64>\S+))?$"
 )
@@ -165,8 +196,8 @@ def table(rows: list[dict]) -> str:
         "| cell | runs | " + " | ".join(f"{name}: median / max" for _, name in cols) + " |",
         "|---" * (2 + len(cols)) + "|",
     ]
-    for cell in dict.fromkeys(r["cell"] for r in rows):
-        mine = [r for r in rows if r["cell"] == cell]
+    for cell in dict.fromkeys(label(r) for r in rows):
+        mine = [r for r in rows if label(r) == cell]
         cells = []
         for key, _ in cols:
             values = [r[key] for r in mine if key in r]
@@ -175,20 +206,22 @@ def table(rows: list[dict]) -> str:
     worst = max(rows, key=lambda r: r["predictions"])
     lines.append("")
     lines.append(
-        f"Largest prediction difference: `{worst['cell']}` from "
+        f"Largest prediction difference: `{label(worst)}` from "
         f"{'Keras' if worst['origin'] == 'keras' else 'NumPy'}'s seed {worst['seed']}, "
-        f"{worst['predictions']:.2e}. Written by `python scripts/float32_spread.py`."
+        f"{worst['predictions']:.2e}. Written by `python scripts/float32_spread.py"
+        f"{' --attention' if 'attention' in worst else ''}`."
     )
     return "\n".join(lines)
 
 
-def write_doc(rows: list[dict], doc: Path = DOC) -> None:
+def write_doc(rows: list[dict], doc: Path = DOC, markers: tuple = (START, END)) -> None:
     """Replace the table between the markers in ``docs/keras-mapping.md``."""
+    start, end = markers
     text = doc.read_text()
-    new = f"{START}\n{table(rows)}\n{END}"
-    text, n = re.subn(re.escape(START) + ".*?" + re.escape(END), new, text, flags=re.S)
+    new = f"{start}\n{table(rows)}\n{end}"
+    text, n = re.subn(re.escape(start) + ".*?" + re.escape(end), new, text, flags=re.S)
     if n != 1:
-        raise SystemExit(f"{doc}: expected one {START} ... {END} block, found {n}")
+        raise SystemExit(f"{doc}: expected one {start} ... {end} block, found {n}")
     doc.write_text(text)
 
 
@@ -199,14 +232,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--rows-from", type=Path, help="a saved run's output: tabulate it, measure nothing"
     )
+    p.add_argument(
+        "--attention",
+        action="store_true",
+        help="the SimpleRNN with each attention (dot, general, additive); its own table",
+    )
     args = p.parse_args(argv)
     if args.rows_from:
         rows = parse_rows(args.rows_from.read_text())
+    elif args.attention:
+        rows = measure(cells=("simple_rnn",), attentions=ATTENTIONS)
     else:
         rows = measure(cells=tuple(args.cells.split(",")))
     print(table(rows))
     if not args.no_write:
-        write_doc(rows)
+        write_doc(rows, markers=MARKERS_ATTENTION if args.attention else (START, END))
         print(f"wrote the table in {DOC}")
     return 0
 

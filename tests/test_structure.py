@@ -98,13 +98,13 @@ def test_the_shell_is_never_imported_by_the_core():
             assert not shell, f"{name} imports the shell: {shell}"
 
 
-def functions_run_by_one_training_step() -> dict[str, list[tuple[str, int]]]:
+def functions_run_by_one_training_step(attention=None) -> dict[str, list[tuple[str, int]]]:
     """{file: [(function, lines)]} for every package function a one-batch,
     one-epoch ``fit`` (with its validation batch) runs."""
     _, seq_in, seq_out = sin_cos()
     ex, dx, dy = make_windows(seq_in, seq_out, steps=24)
     ex, dx, dy = ex[:20], dx[:20], dy[:20]  # 16 train (one batch of 16), 4 validate
-    model = Seq2Seq(seed=0)
+    model = Seq2Seq(seed=0, attention=attention)
     seen: dict = {}
 
     def profile(frame, event, arg):
@@ -126,13 +126,19 @@ def functions_run_by_one_training_step() -> dict[str, list[tuple[str, int]]]:
     return by_file
 
 
-def test_one_training_step_is_a_short_read(capsys):
-    by_file = functions_run_by_one_training_step()
+def report_path(capsys, title: str, by_file: dict) -> int:
+    """Print the path, file by file, for whoever wants to read it; return its length."""
     total = sum(n for funcs in by_file.values() for _, n in funcs)
-    with capsys.disabled():  # the path, file by file, for whoever wants to read it
-        print(f"\none training step: {total} lines in {len(by_file)} files")
+    with capsys.disabled():
+        print(f"\n{title}: {total} lines in {len(by_file)} files")
         for name, funcs in sorted(by_file.items()):
             print(f"  {name}: {sum(n for _, n in funcs)} lines: " + ", ".join(f for f, _ in funcs))
+    return total
+
+
+def test_one_training_step_is_a_short_read(capsys):
+    by_file = functions_run_by_one_training_step()
+    total = report_path(capsys, "one training step", by_file)
     # the math is on the path: the layers, the loss and Adam all ran
     ran = {f for funcs in by_file.values() for f, _ in funcs}
     assert {"forward", "backward", "step", "mse", "update", "commit"} <= ran
@@ -162,3 +168,19 @@ def test_backward_records_the_gradient_on_every_state_without_extra_arguments():
     assert model.e_rnn.dh.shape == model.d_rnn.dh.shape == (3, 5, 4)
     params = inspect.signature(type(model.d_rnn).backward).parameters
     assert list(params) == ["self", "dhs", "dh_last"]
+
+
+#: With attention the step reads more: the attention layer (core/attention.py) and the
+#: attention wiring (AttentionSeq2SeqNet) come on top of the cells, Dense and Adam.
+MAX_LINES_ATTENTION, MAX_FILES_ATTENTION = 300, 6  # 289 lines when written
+
+
+def test_one_training_step_with_attention_reports_its_path(capsys):
+    """The second reading path: one training step of ``Seq2Seq(attention="dot")``."""
+    by_file = functions_run_by_one_training_step(attention="dot")
+    total = report_path(capsys, "one training step with attention", by_file)
+    ran = {f for funcs in by_file.values() for f, _ in funcs}
+    assert {"score", "softmax", "softmax_backward", "score_backward"} <= ran
+    assert "core/attention.py" in by_file
+    assert total <= MAX_LINES_ATTENTION, by_file
+    assert len(by_file) <= MAX_FILES_ATTENTION, sorted(by_file)

@@ -11,6 +11,9 @@ comments are that page's):
 4. ``initializers.py`` -- Keras's default initial weights;
 5. ``gru.py``, ``lstm.py`` -- the gated cells, each in the shape of
    ``simple_rnn.py``, beside ``docs/gru.md`` (G1)-(G12) and ``docs/lstm.md`` (L1)-(L12).
+6. ``attention.py``   -- attention (dot, general, additive), past the context:
+   (A1)-(A14) of ``docs/attention.md``, wired into the model by ``seq2seq.py``'s
+   ``AttentionSeq2SeqNet`` (A15).
 
 Nothing here checks its input or guards against divergence: that is the
 shell's job (``numpy_seq2seq/model.py``, ``validation.py``), so that the math

@@ -14,13 +14,14 @@ from numpy.typing import DTypeLike
 
 
 def glorot_uniform(
-    shape: tuple[int, int], rng: np.random.Generator, dtype: DTypeLike
+    shape: tuple[int, ...], rng: np.random.Generator, dtype: DTypeLike
 ) -> np.ndarray:
     """Uniform on [-limit, limit] with ``limit = sqrt(6 / (fan_in + fan_out))``.
 
-    Keras's default ``kernel_initializer``.  shape : (fan_in, fan_out).
+    Keras's default ``kernel_initializer``.  shape : (fan_in, fan_out), or (n,) for a
+    vector, whose fans are both n (``compute_fans`` in ``keras/src/initializers``).
     """
-    fan_in, fan_out = shape
+    fan_in, fan_out = shape if len(shape) == 2 else (shape[0], shape[0])
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
 
