@@ -24,7 +24,8 @@ def test_fused_loop_reaches_fits_weights_and_losses_exactly(cell, dtype):
     initial = model.get_weights()
     # 60 training windows in batches of 16: the last batch is partial, as in the bench
     history = model.fit([ex, dx], dy, batch_size=16, epochs=2, seed=5)
-    fused, losses, val_losses = fit_fused([w.copy() for w in initial], ex, dx, dy, 16, 2, 0.2, seed=5, cell=cell)
+    copies = [w.copy() for w in initial]
+    fused, losses, val_losses = fit_fused(copies, ex, dx, dy, 16, 2, 0.2, seed=5, cell=cell)
     for name, ours, theirs in zip(range(8), model.get_weights(), fused):
         assert np.array_equal(ours, theirs), f"weight {name} differs"
     assert losses == history.history["loss"]
