@@ -127,7 +127,7 @@ def markdown(results: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(description="The seed workload per cell, NumPy vs Keras.")
+    p = argparse.ArgumentParser(description="Seed fit per cell: NumPy, its fused loop, Keras.")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--cells", default=",".join(CELLS))
     args = p.parse_args(argv)
