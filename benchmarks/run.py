@@ -519,11 +519,20 @@ def main(argv: list[str] | None = None) -> None:
         help="also write this run's tables into docs/performance.md and README.md",
     )
     parser.add_argument(
+        "--docs-from",
+        default=None,
+        help="write the docs from saved results.json files (comma-separated, e.g. of sections "
+        "run in separate processes) instead of measuring",
+    )
+    parser.add_argument(
         "--figure",
         default=None,
         help="where to write the time-vs-size figure (default: OUT/perf_time_vs_size.png)",
     )
     args = parser.parse_args(argv)
+    if args.docs_from:
+        write_docs(merge_results([Path(f) for f in args.docs_from.split(",")]))
+        return
     sections = set(args.only.split(","))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -559,11 +568,36 @@ def main(argv: list[str] | None = None) -> None:
     (out / "results.md").write_text(markdown(results))
     progress(f"wrote {out / 'results.json'} and {out / 'results.md'}")
     if args.docs:
-        root = Path(__file__).resolve().parent.parent
-        stamp = f"_{time.strftime('%Y-%m-%d')}, `make bench` on the build machine_\n\n"
-        fill_marked_block(root / "docs" / "performance.md", "results", stamp + markdown(results))
-        fill_marked_block(root / "README.md", "summary", summary(results))
-        progress("wrote the tables into docs/performance.md and README.md")
+        write_docs(results)
+
+
+def write_docs(results: dict) -> None:
+    """This run's tables into docs/performance.md and its targets into the README."""
+    root = Path(__file__).resolve().parent.parent
+    stamp = f"_{time.strftime('%Y-%m-%d')}, `make bench` on the build machine_\n\n"
+    fill_marked_block(root / "docs" / "performance.md", "results", stamp + markdown(results))
+    fill_marked_block(root / "README.md", "summary", summary(results))
+    progress("wrote the tables into docs/performance.md and README.md")
+
+
+def merge_results(paths: list[Path]) -> dict:
+    """One results dict from several runs' ``results.json`` (their sections must not overlap);
+    the machine table is the first run's, with the last run's load average at the end."""
+    runs = [json.loads(p.read_text()) for p in paths]
+    merged = {"machine": dict(runs[0]["machine"]), "command": "make bench"}
+    for run in runs:
+        for key, value in run.items():
+            if key in ("machine", "command"):
+                continue
+            if key in merged:
+                raise ValueError(f"section {key!r} is in more than one of {paths}")
+            merged[key] = value
+    merged["machine"]["load average at end"] = runs[-1]["machine"]["load average at end"]
+    merged["machine"]["sections"] = (
+        " + ".join(",".join(k for k in run if k not in ("machine", "command")) for run in runs)
+        + f" (merged from {len(runs)} runs)"
+    )
+    return merged
 
 
 if __name__ == "__main__":
