@@ -519,6 +519,12 @@ def main(argv: list[str] | None = None) -> None:
         help="also write this run's tables into docs/performance.md and README.md",
     )
     parser.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="interleaved rounds of the seed and per-cell sections (default 7 and 3; --quick 2)",
+    )
+    parser.add_argument(
         "--docs-from",
         default=None,
         help="write the docs from saved results.json files (comma-separated, e.g. of sections "
@@ -536,7 +542,7 @@ def main(argv: list[str] | None = None) -> None:
     sections = set(args.only.split(","))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    repeats = 2 if args.quick else 7
+    repeats = args.repeats or (2 if args.quick else 7)
 
     results: dict = {"machine": describe(), "command": "make bench"}
     progress(f"machine: {results['machine']}")
@@ -550,7 +556,8 @@ def main(argv: list[str] | None = None) -> None:
     if "inference" in sections:
         results["inference"] = bench_inference(weights, repeats, seed_windows=2)
     if "cells" in sections:
-        results["cells"] = bench_cells_module.bench_cells(2 if args.quick else 3, log=progress)
+        cell_repeats = args.repeats or (2 if args.quick else 3)
+        results["cells"] = bench_cells_module.bench_cells(cell_repeats, log=progress)
     if "scale" in sections:
         results["scale"] = bench_scale(2 if args.quick else 3, 1 if args.quick else 2)
     if "grid" in sections:
