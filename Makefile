@@ -70,8 +70,9 @@ docs: $(DOCS_STAMP)
 	NS2S_DOCS_QUICK=$(DOCS_QUICK) $(PY) -m sphinx -b html -E -q -d out/docs/doctrees docs out/docs/site
 	rm -rf site && mv out/docs/site site  # MyST-NB keeps executed outputs beside, in out/docs/
 
-# Benchmarks: NumPy against Keras and against the fused NumPy floor (benchmarks/run.py,
-# results in out/bench/, explained in docs/performance.md).  Never part of `make test`.
+# Benchmarks: each cell's fit against its straightforward fused NumPy loop (the floor, target
+# <= 1.3x, at the seed's size and at hidden 256) and against Keras (benchmarks/run.py, results
+# in out/bench/, explained in docs/performance.md).  Never part of `make test`.
 # Some machines set OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for older OpenBLAS builds; they
 # slow the current one, so this command alone unsets both (the report names the kernel that ran).
 # It writes its tables into docs/performance.md and the README's speed line (--docs).

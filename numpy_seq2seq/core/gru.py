@@ -107,7 +107,7 @@ class GRU:
         """xs : (N, T, D), h0 : (N, H) or None (zeros, Keras's default) -> hs : (N, T, H)."""
         W, U, b = self.params  # Keras: kernel, recurrent_kernel, bias
         # eq. (G1) for every step at once, input projection + input bias; like hs, stored step
-        # by step so that a[:, t] and hs[:, t] are contiguous (the trick of simple_rnn.py)
+        # by step so that a[:, t] and hs[:, t] are contiguous (docs/performance.md)
         a = (xs.transpose(1, 0, 2) @ W + b[0]).transpose(1, 0, 2)
         N, T, H = xs.shape[0], xs.shape[1], U.shape[0]
         h = h0 = np.zeros((N, H), a.dtype) if h0 is None else h0

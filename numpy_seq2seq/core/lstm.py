@@ -116,7 +116,7 @@ class LSTM:
         Keras's default) -> hs : (N, T, H).  Sets ``state`` to the pair (h_T, c_T)."""
         W, U, b = self.params  # Keras: kernel, recurrent_kernel, bias
         # eq. (L1) for every step at once (the bias comes in (L2)); like hs and cs, stored
-        # step by step so that a[:, t], hs[:, t], cs[:, t] are contiguous (see simple_rnn.py)
+        # step by step so that a[:, t], hs[:, t], cs[:, t] are contiguous (docs/performance.md)
         a = (xs.transpose(1, 0, 2) @ W).transpose(1, 0, 2)
         N, T, H = xs.shape[0], xs.shape[1], U.shape[0]
         if h0 is None:

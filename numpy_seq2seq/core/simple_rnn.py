@@ -6,19 +6,7 @@ that runs the same loop in reverse.  Arrays are batch-major, like Keras:
 ``xs`` is (N, T, D) and ``hs`` is (N, T, H), so ``hs[:, t-1]`` is the state
 h_t of ``docs/bptt.md`` (t = 1..T) and ``h0`` is h_0.
 
-Three choices for speed, measured in ``docs/performance.md``; none changes a
-result by one bit.  On arrays this small every NumPy call costs about the same
-whatever it computes, so they cut the calls made at every step:
-
-* ``forward`` stores the input projection ``a`` and the states ``hs`` step by
-  step in memory (their indexing stays (N, T, H)), so that ``a[:, t]`` and
-  ``hs[:, t]`` are each one contiguous block: NumPy is about twice as fast on
-  one block as on N rows spread through memory;
-* ``backward`` computes the tanh' of every step before its loop and every dz_t
-  after it: inside the loop runs only what must be sequential, the chain
-  through the states;
-* the per-step products are ``np.dot(h, U)``, as *Deep Learning from Scratch 2*
-  writes them, which has less overhead per call than ``h @ U``.
+Why the code is shaped for speed where it is: ``docs/performance.md``.
 """
 
 from __future__ import annotations
@@ -75,9 +63,9 @@ class SimpleRNN:
     def forward(self, xs: np.ndarray, h0: np.ndarray | None = None) -> np.ndarray:
         """xs : (N, T, D), h0 : (N, H) or None (zeros, Keras's default) -> hs : (N, T, H)."""
         W, U, b = self.params  # Keras: kernel, recurrent_kernel, bias
-        a = (xs.transpose(1, 0, 2) @ W + b).transpose(1, 0, 2)  # eq. (1), stored step by step
+        a = xs @ W + b  # eq. (1), for every step at once: (N, T, H)
         h = h0 = np.zeros_like(a[:, 0]) if h0 is None else h0
-        hs = np.empty_like(a)  # (N, T, H), stored step by step like a: see the module docstring
+        hs = np.empty_like(a)
         for t in range(xs.shape[1]):
             h = self.step(a[:, t], h)  # eq. (2)
             hs[:, t] = h
@@ -99,7 +87,7 @@ class SimpleRNN:
             dh = dhs[:, t] + dh_next  # eq. (8): from the output above + from step t+1
             dh_next = self.step_backward(dh, tanh_prime[:, t])  # eqs. (9)-(10)
             self.dh[:, t] = dh
-        dz = np.multiply(self.dh, tanh_prime, order="C")  # eq. (9), all t; C order: reshape is free
+        dz = self.dh * tanh_prime  # eq. (9) for every step at once
         h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # h_{t-1} for t = 1..T
         dz2 = dz.reshape(N * T, H)  # eq. (11): each sum over steps and windows is one matmul
         self.grads[0][...] = xs.reshape(N * T, -1).T @ dz2  # dW = sum x_t^T dz_t
