@@ -446,6 +446,8 @@ EXERCISES = (
         "the inference loop",
         predict,
         "import numpy as np\nimport tensorflow as tf\n\n"
+        "# the checks our predict makes first (its input; no attention model)\n"
+        "from reference_keras.inference import _check_windows_and_steps, _has_attention\n"
         "from reference_keras.models import floatx, model_dtype",
         "Write the seed's step 5 for every window at once: encode, start the decoder from the "
         "context and a zero input, and run it one step at a time, feeding each output back "
