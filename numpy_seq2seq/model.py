@@ -86,8 +86,8 @@ class Seq2Seq:
     seed : seeds the initial weights (Keras's default initialisers, NumPy's stream).
     cell : the recurrent layer of both halves, a name in ``core.seq2seq.CELLS``.
     attention : None (the seed's model: only the context links encoder and decoder), or
-        ``"dot"``, ``"general"`` or ``"additive"`` (``core.attention.ATTENTIONS``): the
-        decoder also attends to every encoder state (``docs/attention.md``).
+    ``"dot"``, ``"general"`` or ``"additive"`` (``core.attention.ATTENTIONS``): the
+    decoder also attends to every encoder state (``docs/attention.md``).
     """
 
     def __init__(
