@@ -14,6 +14,8 @@ Steps, in order:
    * ``python -m scripts.compare``      -> compare_loss.png, compare_predictions.png,
      compare_dloss.png
    * ``python -m scripts.gradcheck``    -> gradient_flow.png
+   * ``python -m scripts.attention_figures`` -> attention_map_seed.png,
+     attention_free_running.png, attention_reversal.png, attention_encoder_gradient.png
    * this script                        -> windows.png (one teacher-forcing window)
 
 2. **Numbers** (``scripts/site_numbers.py``): every ``<!-- gen:name -->``
@@ -58,6 +60,11 @@ def figure_commands(epochs: int, scratch: Path) -> list[tuple[list[str], Path]]:
             [py, "-m", "scripts.compare", "--epochs", e, "--seed", str(SEED),
              "--out", str(scratch / "compare")],
             scratch / "compare",
+        ),
+        (  # issue 20: NumPy and Keras on the seed task, 20 seeds; the reversal task (~15 min)
+            [py, "-m", "scripts.attention_figures", "--epochs", e,
+             "--out", str(scratch / "attention")],
+            scratch / "attention",
         ),
     ]  # fmt: skip
 
