@@ -169,6 +169,7 @@ def keras_seed_run(seed: int, attention: str | None, epochs: int) -> dict[str, n
             batch_size=16,
             epochs=epochs,
             validation_split=0.2,
+            validation_freq=epochs,  # only the last val_loss is reported: skip the others
             verbose=0,
         ).history
     if attention is None:
@@ -252,28 +253,59 @@ def seed_part(seeds: tuple[int, ...], epochs: int) -> dict[str, object]:
     }
 
 
-def keras_part(seeds: tuple[int, ...], epochs: int) -> dict[str, object]:
-    """The seed task in Keras: free-running RMSE per step and the numbers, per attention."""
+def keras_part(seeds: tuple[int, ...], epochs: int, workers: int = 2) -> dict[str, object]:
+    """The seed task in Keras: free-running RMSE per step and the numbers, per attention.
+
+    The 2 x len(seeds) runs are independent (each seeds Keras itself), so ``workers``
+    processes share them: a Keras run of 80 epochs takes a minute on a busy 2-core machine.
+    """
     task = seed_task()
     truth = task.dy[..., 0]
-    by_step, numbers = {}, {}
+    jobs = [(seed, attention, epochs) for attention in KERAS for seed in seeds]
     start = time.perf_counter()
-    for attention in KERAS:
-        key = name(attention)
-        rows, nums = [], {}
-        for k, seed in enumerate(seeds, 1):
-            run = keras_seed_run(seed, attention, epochs)
-            rows.append(rmse_by_step(run["free"], truth))
-            nums[seed] = {"val_loss": run["val_loss"], "free MSE": mse(run["free"], truth)}
+    runs = {}
+    with _pool(workers) as pool:
+        for k, (job, run) in enumerate(zip(jobs, pool.map(_keras_job, jobs)), 1):
+            runs[job[:2]] = run
             print(
-                f"attention_figures: Keras, attention={key}, seed {seed} ({k}/{len(seeds)}, "
-                f"{time.perf_counter() - start:.0f} s so far)",
+                f"attention_figures: Keras, attention={name(job[1])}, seed {job[0]} "
+                f"({k}/{len(jobs)}, {time.perf_counter() - start:.0f} s so far)",
                 file=sys.stderr,
                 flush=True,
             )
-        by_step[key] = np.array(rows)
-        numbers[key] = nums
+    by_step, numbers = {}, {}
+    for attention in KERAS:
+        key = name(attention)
+        by_step[key] = np.array([rmse_by_step(runs[s, attention]["free"], truth) for s in seeds])
+        numbers[key] = {
+            s: {
+                "val_loss": runs[s, attention]["val_loss"],
+                "free MSE": mse(runs[s, attention]["free"], truth),
+            }
+            for s in seeds
+        }
     return {"by_step": by_step, "numbers": numbers}
+
+
+def _keras_job(job: tuple) -> dict[str, np.ndarray]:
+    return keras_seed_run(*job)
+
+
+def _pool(workers: int):
+    """``workers`` fresh processes (spawned: TensorFlow must not be forked), or this one."""
+    import concurrent.futures
+    import contextlib
+    import multiprocessing
+
+    if workers <= 1:
+
+        class Inline:
+            map = staticmethod(map)
+
+        return contextlib.nullcontext(Inline())
+    return concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn")
+    )
 
 
 def reversal_part(seeds: tuple[int, ...], epochs: int, windows: int) -> dict[str, object]:
