@@ -73,7 +73,7 @@ PHASE_STEPS = 99 / 12
 #: The reversal task (issue 20): T steps, H units, N windows, the models trained on it.
 REV_STEPS, REV_HIDDEN, REV_WINDOWS = 40, 16, 2000
 REV_ATTENTIONS = (None, "dot", "general")
-REV_EPOCHS = 150
+REV_EPOCHS = 200
 REV_SEEDS = (0, 1)
 #: The reversal task's data seed (the windows are the same for every model seed).
 REV_DATA_SEED = 12345
@@ -191,13 +191,19 @@ def argmax_offsets(weights: np.ndarray) -> np.ndarray:
 
 def antidiagonal_share(weights: np.ndarray) -> dict[str, float]:
     """How anti-diagonal a reversal map is: weights (N, T, T) -> the share of (window, step)
-    whose argmax is encoder step T+1-i, and the mean weight on that step."""
+    whose argmax is encoder step T+1-i, the share within one step of it, the mean weight on
+    that step, the median offset of the argmax from it, and the mean of each row's largest
+    weight (1/T for a uniform map, 1 for a map that picks one step)."""
     t_steps = weights.shape[1]
     target = t_steps - 1 - np.arange(t_steps)  # 0-based: decoder step i reads ex[T-1-i]
     on = np.take_along_axis(weights, target[None, :, None], axis=-1)[..., 0]
+    offset = weights.argmax(axis=-1) - target[None, :]
     return {
-        "argmax on anti-diagonal": float(np.mean(weights.argmax(axis=-1) == target[None, :])),
+        "argmax on anti-diagonal": float(np.mean(offset == 0)),
+        "argmax within 1 of anti-diagonal": float(np.mean(np.abs(offset) <= 1)),
         "mean weight on anti-diagonal": float(np.mean(on)),
+        "median offset from anti-diagonal": float(np.median(offset)),
+        "mean row maximum": float(np.mean(weights.max(axis=-1))),
     }
 
 
@@ -347,8 +353,11 @@ def reversal_part(seeds: tuple[int, ...], epochs: int, windows: int) -> dict[str
         out["by_step"][key] = np.array(rows)
         out["numbers"][key] = nums
         out["grads"][key] = grads
-    model, _ = reversal_model(seeds[0], MAP_ATTENTION, epochs, windows)
-    out["map"] = model.predict(val.ex[:1], return_attention=True)[1][0].astype(np.float64)
+    out["maps"] = {}
+    for attention in REV_ATTENTIONS[1:]:
+        model, _ = reversal_model(seeds[0], attention, epochs, windows)
+        weights = model.predict(val.ex[:1], return_attention=True)[1][0]
+        out["maps"][name(attention)] = weights.astype(np.float64)
     out["copy MSE"] = mse(val.dx[..., 0], truth)
     out["variance"] = float(np.var(truth))
     return out
@@ -411,11 +420,14 @@ def quoted(result: dict) -> dict[str, str]:
     out["rev epochs"] = str(result["rev_epochs"])
     if result["seed"] is not None:
         out["copy MSE"] = f"{result['seed']['copy MSE']:.4f}"
+        out["largest weight in the maps"] = f"{result['seed']['maps'].max():.2f}"
     if result["reversal"] is not None:
         out["rev variance"] = f"{result['reversal']['variance']:.3f}"
         out["rev copy MSE"] = f"{result['reversal']['copy MSE']:.3f}"
     for key, q in s.items():
         fmt = "{:+.0f}" if "offset" in key else "{:.2f}" if "share" in key else "{:.4f}"
+        if "gradient" in key:
+            fmt = "{:.3f}"
         if key.startswith("reversal") and "share" not in key and "weight" not in key:
             fmt = "{:.3f}"
         out[key] = " / ".join(fmt.format(q[k]) for k in ("min", "median", "max"))
@@ -522,8 +534,11 @@ def plot_reversal(result: dict, path: Path) -> Figure:
 
     rev = result["reversal"]
     n_seeds = len(result["rev_seeds"])
-    fig = Figure(figsize=(15, 4.9), layout="constrained")
-    ax_loss, ax_step, ax_map = fig.subplots(1, 3, width_ratios=[1.1, 1.1, 0.9])
+    maps = rev["maps"]
+    fig = Figure(figsize=(16, 8.4), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1])
+    ax_loss, ax_step = top.subplots(1, 2)
+    map_axes = bottom.subplots(1, len(maps))
     for attention in REV_ATTENTIONS:
         key = name(attention)
         hist = rev["history"][key]
@@ -543,12 +558,18 @@ def plot_reversal(result: dict, path: Path) -> Figure:
     ax_step.legend(loc="lower right", fontsize=8)
     for ax in (ax_loss, ax_step):
         ax.grid(True, alpha=0.4)
-    weights = rev["map"]
-    image = ax_map.imshow(weights, cmap="viridis", vmin=0, vmax=1, aspect="auto")
-    fig.colorbar(image, ax=ax_map, label="weight a_ij")
-    ax_map.set_title(f"Attention() map, seed {result['rev_seeds'][0]}, one window", fontsize=10)
-    ax_map.set_xlabel("encoder step j")
-    ax_map.set_ylabel("decoder step i")
+    for ax, (key, weights) in zip(np.atleast_1d(map_axes), maps.items()):
+        top_weight = float(weights.max())
+        image = ax.imshow(weights, cmap="viridis", vmin=0, vmax=top_weight, aspect="auto")
+        bottom.colorbar(image, ax=ax, label=f"weight a_ij (scale 0 to {top_weight:.3f})")
+        t = np.arange(weights.shape[0])
+        ax.plot(weights.shape[1] - 1 - t, t, ":", color="white", linewidth=1, label="j = T + 1 − i")
+        ax.set_title(
+            f"{LABELS[key]}: seed {result['rev_seeds'][0]}, validation window 1", fontsize=10
+        )
+        ax.set_xlabel("encoder step j")
+        ax.set_ylabel("decoder step i")
+        ax.legend(loc="lower left", fontsize=8)
     fig.suptitle(
         f"Reversing random sequences (T = {REV_STEPS}, H = {REV_HIDDEN}, "
         f"{result['rev_windows']} windows, {result['rev_epochs']} epochs): "

@@ -82,7 +82,10 @@ def test_quick_result_has_every_figures_numbers(quick):
     for key in ("none", "dot", "general", "additive"):
         assert seed["by_step"][key].shape == (2, 24)
     assert set(seed["grads"]) == {"none", "dot"}
-    assert rev["map"].shape == (af.REV_STEPS, af.REV_STEPS)
+    assert {k: w.shape for k, w in rev["maps"].items()} == {
+        "dot": (af.REV_STEPS, af.REV_STEPS),
+        "general": (af.REV_STEPS, af.REV_STEPS),
+    }
     assert rev["history"]["dot"].shape == (1, 2)
     # The copy baseline is exposure_bias's: dx against dy.
     task = seed_task()
