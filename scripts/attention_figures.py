@@ -207,6 +207,13 @@ def antidiagonal_share(weights: np.ndarray) -> dict[str, float]:
     }
 
 
+def teacher_forced_weights(model: Seq2Seq, task) -> np.ndarray:
+    """The attention weights (N, T_d, T_e) under teacher forcing, as training sees them:
+    ``model.forward`` leaves them in the attention layer's ``attention_weights``."""
+    model.forward(task.ex, task.dx)
+    return model.net.attention.attention_weights.astype(np.float64)
+
+
 def encoder_gradient(model: Seq2Seq, task) -> np.ndarray:
     """‖∂L/∂h^e_j‖ over all windows and units, j = 1..T_e (``gradcheck.state_gradient_norms``)."""
     return state_gradient_norms(model, task.ex, task.dx, task.dy)[0].astype(np.float64)
@@ -343,6 +350,10 @@ def reversal_part(seeds: tuple[int, ...], epochs: int, windows: int) -> dict[str
             if attention is not None:
                 _, weights = model.predict(val.ex, return_attention=True)
                 nums[seed].update(antidiagonal_share(weights))
+                forced = teacher_forced_weights(model, val)
+                nums[seed].update(
+                    {f"teacher-forced {k}": v for k, v in antidiagonal_share(forced).items()}
+                )
             print(
                 f"attention_figures: reversal, attention={key}, seed {seed}, {epochs} epochs "
                 f"({time.perf_counter() - start:.0f} s so far)",
@@ -353,11 +364,13 @@ def reversal_part(seeds: tuple[int, ...], epochs: int, windows: int) -> dict[str
         out["by_step"][key] = np.array(rows)
         out["numbers"][key] = nums
         out["grads"][key] = grads
-    out["maps"] = {}
+    out["maps"] = {}  # {(attention, how it ran): (T, T) map of the first validation window}
     for attention in REV_ATTENTIONS[1:]:
         model, _ = reversal_model(seeds[0], attention, epochs, windows)
         weights = model.predict(val.ex[:1], return_attention=True)[1][0]
-        out["maps"][name(attention)] = weights.astype(np.float64)
+        out["maps"][name(attention), "free running"] = weights.astype(np.float64)
+    forced = teacher_forced_weights(model, val)[0]  # the last attention's: "general"
+    out["maps"][name(attention), "teacher forced"] = forced.astype(np.float64)
     out["copy MSE"] = mse(val.dx[..., 0], truth)
     out["variance"] = float(np.var(truth))
     return out
@@ -535,7 +548,7 @@ def plot_reversal(result: dict, path: Path) -> Figure:
     rev = result["reversal"]
     n_seeds = len(result["rev_seeds"])
     maps = rev["maps"]
-    fig = Figure(figsize=(16, 8.4), layout="constrained")
+    fig = Figure(figsize=(16, 9), layout="constrained")
     top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1])
     ax_loss, ax_step = top.subplots(1, 2)
     map_axes = bottom.subplots(1, len(maps))
@@ -559,14 +572,14 @@ def plot_reversal(result: dict, path: Path) -> Figure:
     ax_step.legend(loc="lower right", fontsize=8)
     for ax in (ax_loss, ax_step):
         ax.grid(True, alpha=0.4)
-    for ax, (key, weights) in zip(np.atleast_1d(map_axes), maps.items()):
+    for ax, ((key, how), weights) in zip(np.atleast_1d(map_axes), maps.items()):
         top_weight = float(weights.max())
         image = ax.imshow(weights, cmap="viridis", vmin=0, vmax=top_weight, aspect="auto")
         bottom.colorbar(image, ax=ax, label=f"weight a_ij (scale 0 to {top_weight:.3f})")
         t = np.arange(weights.shape[0])
         ax.plot(weights.shape[1] - 1 - t, t, ":", color="white", linewidth=1, label="j = T + 1 − i")
         ax.set_title(
-            f"{LABELS[key]}: seed {result['rev_seeds'][0]}, validation window 1", fontsize=10
+            f"{LABELS[key]}, {how}\nseed {result['rev_seeds'][0]}, validation window 1", fontsize=10
         )
         ax.set_xlabel("encoder step j")
         ax.set_ylabel("decoder step i")
