@@ -38,12 +38,23 @@ def test_antidiagonal_share_of_a_reversal_map_and_of_a_uniform_one():
     perfect = np.broadcast_to(np.eye(t)[::-1], (3, t, t))
     assert af.antidiagonal_share(perfect) == {
         "argmax on anti-diagonal": 1.0,
+        "argmax within 1 of anti-diagonal": 1.0,
         "mean weight on anti-diagonal": 1.0,
+        "median offset from anti-diagonal": 0.0,
+        "mean row maximum": 1.0,
     }
+    shifted = np.zeros((3, t, t))  # one step right of the anti-diagonal, but in the first row
+    for i in range(t):
+        shifted[:, i, min(t - i, t - 1)] = 1.0
+    measures = af.antidiagonal_share(shifted)
+    assert measures["argmax within 1 of anti-diagonal"] == 1.0
+    assert measures["argmax on anti-diagonal"] == pytest.approx(1 / t)
+    assert measures["median offset from anti-diagonal"] == 1.0
     diagonal = np.broadcast_to(np.eye(t), (3, t, t))  # only the middle step lies on both
     assert af.antidiagonal_share(diagonal)["argmax on anti-diagonal"] == pytest.approx(1 / t)
     uniform = np.full((2, t, t), 1 / t)
     assert af.antidiagonal_share(uniform)["mean weight on anti-diagonal"] == pytest.approx(1 / t)
+    assert af.antidiagonal_share(uniform)["mean row maximum"] == pytest.approx(1 / t)
 
 
 def test_reversal_task_reverses_and_teacher_forces():
