@@ -10,6 +10,8 @@ Each figure comes from a command a learner can run (all with seed 0), copied int
   compare_dloss.png
 * ``python -m scripts.gradcheck``    -> gradient_flow.png
 * ``python -m scripts.teaching_figures`` -> the exposure-bias, step-graph and vanishing figures
+* ``python -m scripts.attention_figures`` -> attention_map_seed.png,
+  attention_free_running.png, attention_reversal.png, attention_encoder_gradient.png
 * this script                        -> windows.png (one teacher-forcing window)
 
 Then ``sphinx-build docs site`` makes the pages (docs/conf.py).
@@ -49,6 +51,11 @@ def figure_commands(epochs: int, scratch: Path) -> list[tuple[list[str], Path]]:
             [py, "-m", "scripts.compare", "--epochs", e, "--seed", str(SEED),
              "--out", str(scratch / "compare")],
             scratch / "compare",
+        ),
+        (  # issue 20: NumPy and Keras on the seed task, 20 seeds; the reversal task (~15 min)
+            [py, "-m", "scripts.attention_figures", "--epochs", e,
+             "--out", str(scratch / "attention")],
+            scratch / "attention",
         ),
     ]  # fmt: skip
 

@@ -52,7 +52,7 @@ ARGS = [
 ]
 RAW_TEX = re.compile(r"\$\$|\\(?:frac|tag|mathrm|sum|left|right|qquad|hat|sqrt|top)\b|\$[^$\s]")
 CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-TWINS = ["tutorial", "bptt", "worked_example", "gru", "lstm", "exercises"]
+TWINS = ["tutorial", "bptt", "worked_example", "gru", "lstm", "attention", "exercises"]
 site_test = [pytest.mark.slow, pytest.mark.xdist_group("site")]
 pytestmark = site_test
 
