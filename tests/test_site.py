@@ -275,11 +275,14 @@ def test_clicking_an_equation_number_in_the_code_scrolls_to_it(site, browser):
         page.goto((site / "code" / "core" / f"{module}.html").as_uri())
         page.locator(f'a.eq[href$="#eq-{eq}"]').first.click()
         page.wait_for_url(re.compile(rf"{derivation}\.html#eq-{eq}$"), wait_until="load")
-        page.wait_for_timeout(300)  # the browser scrolls to the fragment once laid out
+        on_screen = f"""() => {{ const m = document.querySelector('[id="eq-{eq}"] math');
+            const b = m && m.getBoundingClientRect(); return !!b && b.top >= 0 && b.top < 900; }}"""
+        page.wait_for_function(on_screen, timeout=5000)  # scrolled there once laid out
         box = page.locator(f'[id="eq-{eq}"] math').bounding_box()
         assert box and 0 <= box["y"] < 900 and box["height"] > 10  # on screen
         back = page.locator(f'[id="eq-{eq}"] .eq-uses a').first
         back.click()  # ... and back to a code line that cites it
+        page.wait_for_load_state("load")
         line = urlparse(page.url).fragment
         assert re.fullmatch(r"L\d+", line) and page.locator(f'[id="{line}"]').is_visible()
     page.close()
