@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -116,35 +115,19 @@ def train(run: tuple, data: tuple, float64: bool = True) -> dict:
 
 
 def measure(
-    cells=CELLS,
-    origins=ORIGINS,
-    seeds=SEEDS,
-    float64: bool = True,
-    log=print,
-    attentions=(None,),
-    threads: int = 4,
+    cells=CELLS, origins=ORIGINS, seeds=SEEDS, float64: bool = True, log=print, attentions=(None,)
 ) -> list[dict]:
-    """One run for every cell, attention, origin and seed, in that order.
-
-    The runs are built one at a time, then trained ``threads`` at a time.  A Keras ``fit``
-    of this small model spends most of its time waiting between its ops, not computing, so
-    fits in threads overlap; each still computes exactly what it computes alone (the rows
-    are the same, bit for bit, as with ``threads=1``).
-    """
+    """One run for every cell, attention, origin and seed, in that order."""
     data = seed_task()
-    keys = [
-        (cell, attention, origin, seed)
-        for cell in cells
-        for attention in attentions
-        for origin in origins
-        for seed in seeds
-    ]
-    runs = [((c, a, o, s), start(c, o, s, a)) for c, a, o, s in keys]
     rows = []
-    with rk.floatx("float32"), ThreadPoolExecutor(threads) as pool:
-        for row in pool.map(lambda run: train(run, data, float64), runs):
-            rows.append(row)
-            log(format_row(row))
+    with rk.floatx("float32"):
+        for cell in cells:
+            for attention in attentions:
+                for origin in origins:
+                    for seed in seeds:
+                        run = start(cell, origin, seed, attention)
+                        rows.append(train(((cell, attention, origin, seed), run), data, float64))
+                        log(format_row(rows[-1]))
     return rows
 
 

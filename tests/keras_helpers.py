@@ -142,16 +142,16 @@ def configs(draw, max_batch: int, max_val: int, max_hidden: int, max_steps: int)
 
 
 @functools.cache
-def float32_seed_runs(cell: str, origin: str) -> tuple[dict, ...]:
-    """The float32 seed task from 6 initialisations (``float32_spread.SEEDS``) of ``origin``
-    (``"keras"`` or ``"numpy"``), trained by Keras and by NumPy: one row per seed, with the
-    largest differences and the raw ``histories`` and ``outputs``.  Made once per test
-    session (per xdist worker: tests that share it carry one ``xdist_group``), never kept
-    across sessions."""
-    rows = float32_spread.measure(
-        cells=(cell,), origins=(origin,), float64=False, log=lambda line: None, threads=6
+def float32_seed_run(cell: str, origin: str, seed: int) -> dict:
+    """The float32 seed task from initialisation ``seed`` of ``origin`` (``"keras"`` or
+    ``"numpy"``), trained by Keras and by NumPy (``scripts/float32_spread.py``): the largest
+    differences and the raw ``histories`` and ``outputs``.  Made once per test session (per
+    xdist worker: tests that share a run carry one ``xdist_group``), never kept across
+    sessions."""
+    (row,) = float32_spread.measure(
+        cells=(cell,), origins=(origin,), seeds=(seed,), float64=False, log=lambda line: None
     )
-    return tuple(rows)
+    return row
 
 
 def exchanged_pair(cell, enc, dec, hidden, steps, seed, keras_to_numpy):

@@ -19,7 +19,7 @@ from keras_helpers import (
     TOL_F32_SEED_LOSS,
     TOL_F32_SEED_PRED,
     TOL_F64,
-    float32_seed_runs,
+    float32_seed_run,
     keras_fit,
     max_abs,
     pair,
@@ -116,7 +116,7 @@ def test_seed_task_float64(seed_data):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("float32-simple_rnn-numpy")
+@pytest.mark.xdist_group("float32-shared")
 def test_seed_task_float32(seed_data):
     """The seed's training exactly (float32, shuffle=False), from NumPy's seed-0 weights.
 
@@ -127,12 +127,12 @@ def test_seed_task_float32(seed_data):
     The same start agrees to 1e-12 in float64 (test_seed_task_float64).
     docs/keras-mapping.md, finding 3, has the table.
 
-    The run is the seed-0 row of ``float32_seed_runs("simple_rnn", "numpy")``: the same
+    The run is ``float32_seed_run("simple_rnn", "numpy", 0)``: the same
     ``Seq2Seq(dtype="float32", seed=0)`` weights sent to Keras, the same two ``fit`` calls
     as the 12-initialisation test (tests/test_cells_float32_seed.py), made once for both."""
     _, _, ex, dx, dy = seed_data
     assert ex.shape == (76, 24, 1)
-    row = float32_seed_runs("simple_rnn", "numpy")[0]
+    row = float32_seed_run("simple_rnn", "numpy", 0)
     assert (row["cell"], row["origin"], row["seed"]) == ("simple_rnn", "numpy", 0)
     h_keras, h_numpy = row["histories"]
     for key in ("loss", "val_loss"):
