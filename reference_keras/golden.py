@@ -19,7 +19,10 @@ H=4 hidden units, O=3 output features, so that every axis has its own size):
   by a Keras layer whose kernel is the identity (so its input is a_t of eqs. (G1),
   (L1)) and whose input bias is zero;
 * exercise 0's windows of a short series, cut by the seed's own loop
-  (``windows/*``, from ``reference_keras.data``, not from ``numpy_seq2seq``).
+  (``windows/*``, from ``reference_keras.data``, not from ``numpy_seq2seq``);
+* ``keras.layers.Attention()`` at its defaults on fixed queries q (N, T_d, H) and encoder
+  states e (N, T_e, H), T_d = 3 != T_e = 5, with its scores, weights, contexts and the
+  gradients on the scores, q and e for a fixed upstream dc (``attention/*``).
 
 The states and per-state gradients come from running the model's own layers'
 cells one step at a time; the file is only written when that unrolled pass
@@ -43,6 +46,8 @@ N, T, D, H, O = 6, 5, 2, 4, 3  # noqa: E741  (the symbols of docs/bptt.md)
 ADAM_STEPS, PREDICT_STEPS = 3, 7
 #: Exercise 0's series: sin and cos at 12 points, cut into windows of 5 steps (7 windows).
 WINDOW_POINTS, WINDOW_STEPS = 12, 5
+#: The attention exercise's decoder steps (queries): not T, so that the two step axes differ.
+T_D = 3
 WEIGHT_KEYS = tuple(
     f"{layer}/{name}"
     for layer, names in (
@@ -241,6 +246,46 @@ def _windows() -> dict[str, np.ndarray]:
     }
 
 
+def _attention_inputs() -> dict[str, np.ndarray]:
+    """The attention exercise's queries, encoder states and upstream gradient (their own
+    generator, so that adding them changed none of the numbers above)."""
+    rng = np.random.default_rng(20261201)
+    return {
+        "attention/q": rng.uniform(-1.5, 1.5, (N, T_D, H)),
+        "attention/e": rng.uniform(-1.5, 1.5, (N, T, H)),
+        "attention/dc": rng.standard_normal((N, T_D, H)),
+    }
+
+
+def _attention(data: dict) -> dict[str, np.ndarray]:
+    """``keras.layers.Attention()([q, e], return_attention_scores=True)`` at its defaults (dot
+    scores, no scale) and its vector-Jacobian products with dc by the tape: on q and e, and on
+    the scores, by running the layer's own two halves (``_calculate_scores``, then
+    ``_apply_scores``: what its ``call`` does without masks) with the scores watched."""
+    layer = tf.keras.layers.Attention(dtype="float64")
+    q, e, dc = (tf.constant(data[f"attention/{k}"]) for k in ("q", "e", "dc"))
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([q, e])
+        c, a = layer([q, e], return_attention_scores=True)
+        target = tf.reduce_sum(c * dc)  # a vector-Jacobian product with dc
+        s = layer._calculate_scores(query=q, key=e)
+        tape.watch(s)
+        c_halves, a_halves = layer._apply_scores(scores=s, value=e)
+        target_halves = tf.reduce_sum(c_halves * dc)
+    dq, de = tape.gradient(target, [q, e])
+    ds = tape.gradient(target_halves, s)
+    if not (np.array_equal(c_halves.numpy(), c.numpy()) and np.array_equal(a_halves, a)):
+        raise RuntimeError("the Attention layer's two halves do not reproduce its call")
+    return {
+        "attention/s": s.numpy(),
+        "attention/a": a.numpy(),
+        "attention/c": c.numpy(),
+        "attention/ds": ds.numpy(),
+        "attention/dq": dq.numpy(),
+        "attention/de": de.numpy(),
+    }
+
+
 def make() -> dict[str, np.ndarray]:
     """Every array of the golden file, computed by Keras in float64."""
     data, extra = inputs()
@@ -269,6 +314,8 @@ def make() -> dict[str, np.ndarray]:
     out.update(_windows())
     cells = _cell_inputs()
     out.update({**cells, **_cell_steps(cells)})
+    attention = _attention_inputs()
+    out.update({**attention, **_attention(attention)})
     out["keras_version"] = np.asarray(tf.keras.version())
     return out
 
