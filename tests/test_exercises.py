@@ -252,7 +252,7 @@ def test_skeletons_and_solutions_are_the_cores_functions(exercise, tmp_path):
         assert all(line.strip() not in code for line in body if len(line.strip()) > 12)
         assert f"--only {exercise.name} --hint" in skeleton_text  # hints wait behind --hint
         text = (tmp_path / "new" / exercise.filename).read_text(encoding="utf-8")
-        assert re.search(r"[Ee]qs?\.\s+\([GL]?\d+\)", text)  # the file cites its equations
+        assert re.search(r"[Ee]qs?\.\s+\([GLA]?\d+\)", text)  # the file cites its equations
         args = [None] * (len(inspect.signature(func).parameters))
         with pytest.raises(NotImplementedError, match=f"exercise {exercise.number}"):
             mine(*args)
@@ -680,6 +680,100 @@ def test_each_cell_backward_mistake_is_named(plant_name, solved, tmp_path, capsy
     exercise, old, new, named = CELL_BACKWARD_PLANTS[plant_name]
     rc, out = run_check(capsys, plant(solved, tmp_path, exercise, old, new), exercise)
     assert rc == 1 and f"Looks like {named}:" in out, out
+
+
+# -- exercise 14, attention: each mistake written as a learner would write it ---------------
+SOFTMAX = (
+    "e = np.exp(s - s.max(axis=-1, keepdims=True))\n"
+    "    return e * (1.0 / e.sum(axis=-1, keepdims=True))"
+)
+SOFTMAX_GRAD = "return (da - (da * a).sum(axis=-1, keepdims=True)) * a"
+BOTH_PATHS = "return dq, de_values + de_scores"
+ATTENTION_PLANTS = {
+    "softmax over the decoder steps": (
+        SOFTMAX,
+        "x = np.exp(s - s.max(axis=1, keepdims=True))\n    return x / x.sum(axis=1, keepdims=True)",
+        "the softmax over the wrong axis (the decoder steps, axis 1)",
+    ),
+    "DLFS2's softmax, axis=1, no max": (
+        SOFTMAX,
+        "return np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)",
+        "the softmax over the wrong axis (the decoder steps, axis 1)",
+    ),
+    "softmax over the windows": (
+        SOFTMAX,
+        "x = np.exp(s - s.max(axis=0))\n    return x / x.sum(axis=0)",
+        "the softmax over the wrong axis (the windows, axis 0)",
+    ),
+    "scores over sqrt(H)": (
+        "a = softmax(s)",
+        "a = softmax(s / np.sqrt(q.shape[2]))",
+        "the scores divided by sqrt(H) (the Transformer's scaled dot product)",
+    ),
+    "softmax backward, diagonal only": (
+        SOFTMAX_GRAD,
+        "return a * da",
+        "the softmax backward without its subtracted term",
+    ),
+    "softmax backward, sum over axis 1": (
+        SOFTMAX_GRAD,
+        "return a * (da - np.sum(a * da, axis=1, keepdims=True))",
+        "the softmax backward's sum over the wrong axis",
+    ),
+    "de through the scores only": (
+        BOTH_PATHS,
+        "return dq, de_scores",
+        "the gradient into e through only one of its two paths (the scores'; the weighted "
+        "sum's dropped)",
+    ),
+    "de through the weighted sum only": (
+        BOTH_PATHS,
+        "return dq, np.swapaxes(a, 1, 2) @ dc",
+        "the gradient into e through only one of its two paths (the weighted sum's; the "
+        "scores' dropped)",
+    ),
+}
+
+
+@pytest.mark.parametrize("plant_name", sorted(ATTENTION_PLANTS))
+def test_each_attention_mistake_is_named(plant_name, solved, tmp_path, capsys):
+    old, new, named = ATTENTION_PLANTS[plant_name]
+    rc, out = run_check(capsys, plant(solved, tmp_path, "attention", old, new), "attention")
+    assert rc == 1 and "(attention): FAIL" in out, out
+    flat = " ".join(out.split())
+    assert f"Looks like {named}:" in flat, out
+    assert flat.count("Looks like") == 1 and "Traceback" not in out  # that mistake alone
+    assert re.search(r"eq\. \(A(2|4|10|13)\)", flat)  # the explanation cites its equation
+    if "softmax over" in plant_name:  # a wrong softmax is seen in the forward's contexts too
+        assert re.search(r"c \(the contexts\) +Keras golden +no +NO", out), out
+
+
+def test_attention_written_another_way_passes(solved, tmp_path, capsys):
+    """Keras's numbers are matched to rounding, whatever the order of the operations:
+    the softmax divided by its sum, the backward with einsum."""
+    ws = plant(
+        solved,
+        tmp_path,
+        "attention",
+        SOFTMAX,
+        "x = np.exp(s - s.max(axis=-1, keepdims=True))\n"
+        "    return x / x.sum(axis=-1, keepdims=True)",
+    )
+    path = ws / BY_NAME["attention"].filename
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(BOTH_PATHS, "return dq, np.einsum('nij,nih->njh', a, dc) + de_scores"),
+        encoding="utf-8",
+    )
+    rc, out = run_check(capsys, ws, "attention")
+    assert rc == 0 and "Keras golden" in out and "central diff." in out, out
+
+
+def test_attention_forward_that_keeps_nothing_is_told_what_to_keep(solved, tmp_path, capsys):
+    ws = plant(solved, tmp_path, "attention", "self.cache = (e, a)", "pass")
+    rc, out = run_check(capsys, ws, "attention")
+    assert rc == 1 and "self.cache = (e, a) for backward" in " ".join(out.split()), out
+    assert "ds = softmax_backward(a, da)  Keras golden" in out  # the other parts still graded
 
 
 def test_the_machinery_knows_no_exercise_by_name():

@@ -148,7 +148,7 @@ def exercise_file(exercise: Exercise, solved: bool) -> str:
         f'"""Exercise {exercise.number}: {exercise.title}.\n\n'
         f"Write the body of:{where}\n\n"
         "The docstring gives the shapes and the equations (docs/bptt.md; the cells':\n"
-        "docs/gru.md, docs/lstm.md).\n\n"
+        "docs/gru.md, docs/lstm.md; attention: docs/attention.md).\n\n"
         f"{about}\n\n"
         "Check it with:\n\n"
         f"    python -m numpy_seq2seq.exercises check DIR --only {exercise.name}\n\n"
@@ -157,9 +157,11 @@ def exercise_file(exercise: Exercise, solved: bool) -> str:
     )
     imports: set[str] = set()
     bodies = []
+    # A function the file defines is not imported too (attention's forward calls softmax).
+    own = {f.__name__ for owner, f in exercise.functions if owner is None}
     for owner, func in exercise.functions:
         _, node = _parsed(func)
-        imports.update(_imports(func, node))
+        imports.update(i for i in _imports(func, node) if i.rpartition(" import ")[2] not in own)
         label = f"{owner.__name__}.{func.__name__}" if owner else func.__name__
         text = solution(func) if solved else skeleton(func, exercise)
         bodies.append(f"# {label}\n{text}\n")
