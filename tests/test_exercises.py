@@ -259,13 +259,19 @@ def test_skeletons_and_solutions_are_the_cores_functions(exercise, tmp_path):
 
 
 PROMPT = "$ python -m numpy_seq2seq.exercises "
-DOC_COMMANDS = ("solve learner", "check learner --only bptt", "check learner --only windows")
+DOC_COMMANDS = (
+    "solve learner",
+    "check learner --only bptt",
+    "check learner --only attention",
+    "check learner --only windows",
+)
 
 
 @pytest.fixture(scope="module")
 def transcripts(tmp_path_factory) -> dict[str, str]:
-    """The docs' commands, run once: the reference solutions with two lines changed, as the
-    docs say (exercise 5's `+ dh_next` dropped, exercise 0's dx = dy)."""
+    """The docs' commands, run once: the reference solutions with three lines changed, as the
+    docs say (exercise 5's `+ dh_next` dropped, exercise 14's de through the scores only,
+    exercise 0's dx = dy)."""
     where, printed = tmp_path_factory.mktemp("docs"), {}
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(where)
@@ -276,6 +282,7 @@ def transcripts(tmp_path_factory) -> dict[str, str]:
             if command.startswith("solve"):
                 for name, old, new in (
                     ("ex5_bptt.py", "dh = dhs[:, t] + dh_next", "dh = dhs[:, t]"),
+                    ("ex14_attention.py", BOTH_PATHS, "return dq, de_scores"),
                     ("ex0_windows.py", "dx[:, 1:] = dy[:, :-1]", "dx[...] = dy"),
                 ):
                     path = where / "learner" / name

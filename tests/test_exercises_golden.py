@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from numpy_seq2seq import Adam
+from numpy_seq2seq.core.attention import DotAttention, softmax, softmax_backward
 from numpy_seq2seq.core.seq2seq import WEIGHT_NAMES, Dense, Seq2SeqNet
 from numpy_seq2seq.core.simple_rnn import SimpleRNN
 from numpy_seq2seq.exercises.catalog import EXERCISES
@@ -67,6 +68,23 @@ def test_the_core_reproduces_every_golden_tensor_without_tensorflow(golden):
     assert close(net.predict(ex, steps), golden["predict/y"])
 
 
+def test_the_core_reproduces_keras_attention_without_tensorflow(golden):
+    """Exercise 14's numbers: ``DotAttention`` is ``keras.layers.Attention()``, forward and
+    backward, and ``softmax_backward`` gives Keras's gradient on the scores."""
+    q, e, dc = golden["attention/q"], golden["attention/e"], golden["attention/dc"]
+    layer = DotAttention()
+    assert close(layer.forward(q, e), golden["attention/c"])
+    assert close(layer.attention_weights, golden["attention/a"])
+    assert close(q @ e.transpose(0, 2, 1), golden["attention/s"])  # eq. (A2)
+    assert close(softmax(golden["attention/s"]), golden["attention/a"])  # eq. (A4)
+    ds = softmax_backward(golden["attention/a"], dc @ e.transpose(0, 2, 1))  # (A8), (A10)
+    assert close(ds, golden["attention/ds"])
+    dq, de = layer.backward(dc)
+    assert close(dq, golden["attention/dq"]) and close(de, golden["attention/de"])
+    a = golden["attention/a"]
+    assert np.max(np.abs(a.sum(axis=-1) - 1)) < TOL and not np.allclose(a.sum(axis=1), 1)
+
+
 def test_the_golden_file_holds_what_the_issue_lists(golden):
     assert golden["ex"].dtype == np.float64 and GOLDEN_PATH.stat().st_size < 100_000
     for prefix in (
@@ -82,11 +100,16 @@ def test_the_golden_file_holds_what_the_issue_lists(golden):
         "windows/",
         "gru/",
         "lstm/",
+        "attention/",
     ):
         assert any(k.startswith(prefix) for k in golden), prefix
     # every axis has its own size, so a transposed or mis-summed axis cannot pass by luck
     N, T, D = golden["ex"].shape
     assert len({N, T, D, golden["dy"].shape[2], golden["forward/e_hs"].shape[2]}) == 5
+    # the attention's too: N, T_d (queries), T_e (encoder steps), H, so that a softmax over the
+    # decoder steps keeps the shape of the right one and is caught by its numbers
+    n, t_d, h = golden["attention/q"].shape
+    assert len({n, t_d, golden["attention/e"].shape[1], h}) == 4
 
 
 def test_the_golden_file_is_shipped_as_package_data():

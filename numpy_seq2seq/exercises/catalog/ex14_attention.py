@@ -107,7 +107,7 @@ def _wrong_axis(axis: int, what: str) -> Mistake:
 EXERCISE = Exercise(
     number=14,
     name="attention",
-    title="dot attention forward and backward (Keras's Attention())",
+    title="Keras's Attention(), forward and backward",
     functions=(
         (None, softmax),
         (DotAttention, DotAttention.forward),
