@@ -783,6 +783,23 @@ def test_attention_forward_that_keeps_nothing_is_told_what_to_keep(solved, tmp_p
     assert "ds = softmax_backward(a, da)  Keras golden" in out  # the other parts still graded
 
 
+def test_a_function_calling_an_unwritten_one_names_the_unwritten_one(solved, tmp_path, capsys):
+    """The learner wrote forward, which calls their softmax, still the skeleton's: the checker
+    says that softmax is not written yet, once, not that forward is."""
+    ws = plant(
+        solved,
+        tmp_path,
+        "attention",
+        SOFTMAX,
+        'raise NotImplementedError("exercise 14 (attention): write softmax")',
+    )
+    rc, out = run_check(capsys, ws, "attention")
+    flat = " ".join(out.split())
+    assert rc == 1 and flat.count("`softmax` is not written yet") == 1, out
+    assert "`DotAttention.forward` is not written yet" not in flat
+    assert "ds = softmax_backward(a, da)  Keras golden        no     yes" in out  # graded
+
+
 def test_the_machinery_knows_no_exercise_by_name():
     """One place per exercise: its own file in catalog/. The checker, the command line, the
     notebooks and the catalog's finder never name one, so adding an exercise touches none

@@ -84,6 +84,12 @@ class Fault(Exception):
 def describe_exception(err: BaseException, what: str, workspace: Path, args: dict) -> str:
     """One paragraph: who raised what, at which line of the learner's files, with the shapes."""
     if isinstance(err, NotImplementedError) and str(err).startswith("exercise"):
+        name = str(err).rpartition(" write ")[2]  # the skeleton that raised
+        if name and f"`{name}`" not in what and f".{name}`" not in what:  # called by `what`
+            return (
+                f"`{name}` is not written yet, and {what[:1].lower() + what[1:]} calls it: it "
+                "still raises NotImplementedError. Write it first."
+            )
         return (
             f"{what} is not written yet: it still raises NotImplementedError. "
             "Replace the `raise` line with the body its docstring describes."

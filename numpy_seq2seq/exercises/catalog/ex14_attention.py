@@ -90,14 +90,12 @@ _TWO_PATHS = (
 )
 
 
-def _wrong_axis(axis: int, what: str) -> Mistake:
+def _wrong_axis(axis: int, what: str, why: str) -> Mistake:
+    """The softmax (A4) normalized over ``axis`` instead of the encoder steps."""
     return Mistake(
         f"the softmax over the wrong axis ({what}, axis {axis})",
         "eq. (A4) normalizes each decoder step's scores over the encoder steps j, the LAST "
-        "axis of s (N, T_d, T_e), so that every row a[n, i, :] sums to 1. Deep Learning from "
-        "Scratch 2 attends one decoder step at a time, with scores (N, T) normalized over "
-        "axis 1; here s holds every decoder step at once, and axis 1 is the decoder steps. "
-        "Use axis=-1.",
+        "axis of s (N, T_d, T_e), so that every row a[n, i, :] sums to 1. " + why,
         mutant(
             softmax, "s.max(axis=-1", f"s.max(axis={axis}", "e.sum(axis=-1", f"e.sum(axis={axis}"
         ),
@@ -150,8 +148,19 @@ EXERCISE = Exercise(
     "forward, so that one wrong function does not hide another.",
     harness=harness,
     mistakes=(
-        _wrong_axis(1, "the decoder steps"),
-        _wrong_axis(0, "the windows"),
+        _wrong_axis(
+            1,
+            "the decoder steps",
+            "Deep Learning from Scratch 2 attends one decoder step at a time, with scores "
+            "(N, T) normalized over axis 1; here s holds every decoder step at once, and axis "
+            "1 is the decoder steps. Use axis=-1.",
+        ),
+        _wrong_axis(
+            0,
+            "the windows",
+            "Axis 0 mixes the windows of the batch: each window's weights would depend on the "
+            "others'. Use axis=-1.",
+        ),
         Mistake(
             "the scores divided by sqrt(H) (the Transformer's scaled dot product)",
             "keras.layers.Attention() at its defaults has no 1/sqrt(d): s_ij = q_i . e_j "
