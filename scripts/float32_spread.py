@@ -63,10 +63,14 @@ def seed_task() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rk.make_windows_seed(seq_in, seq_out)
 
 
-def start(cell: str, origin: str, seed: int, attention: str | None = None) -> tuple:
+def start(
+    cell: str, origin: str, seed: int, attention: str | None = None, reuse: Reusable | None = None
+) -> tuple:
     """Both sides of one run with identical float32 initial weights: Keras's initialisation
     (``origin="keras"``) or ours (``"numpy"``).  Call these one at a time: Keras's seed is
-    global.  Returns ``((model_train, model_pred_e, pred_d_model), np_model)``."""
+    global.  ``reuse``: Keras models built before (``Reusable``), trained instead of new ones,
+    which skips building and tracing them again.  Returns
+    ``((model_train, model_pred_e, pred_d_model), np_model)``."""
     if origin == "keras":
         tf.keras.utils.set_random_seed(seed)
     keras_models = rk.build_models(dtype="float32", cell=cell, attention=attention)
@@ -75,7 +79,31 @@ def start(cell: str, origin: str, seed: int, attention: str | None = None) -> tu
         np_model.set_weights(keras_models[0].get_weights())
     else:
         keras_models[0].set_weights(np_model.get_weights())
+    if reuse is not None:  # the same starting weights, in the models built before
+        reuse.restart(np_model.get_weights())
+        keras_models = reuse.models
     return keras_models, np_model
+
+
+class Reusable:
+    """The three Keras models of one (cell, attention), to train again and again from new
+    weights: ``restart`` sets the weights and puts Adam back as a fresh ``compile`` leaves it
+    (step count, moments: every optimizer variable to its value before the first step).
+    Keras keeps the traced train and test functions of the model, which are most of the
+    cost of a first ``fit`` on this small task."""
+
+    def __init__(self, cell: str, attention: str | None = None) -> None:
+        self.models = rk.build_models(dtype="float32", cell=cell, attention=attention)
+        model_train = self.models[0]
+        model_train.optimizer.build(model_train.trainable_variables)
+        self.optimizer_start = [v.numpy() for v in model_train.optimizer.variables]
+
+    def restart(self, weights: list[np.ndarray]) -> None:
+        """Start training again from ``weights``, with Adam as new."""
+        model_train = self.models[0]
+        model_train.set_weights(weights)
+        for variable, value in zip(model_train.optimizer.variables, self.optimizer_start):
+            variable.assign(value)
 
 
 def train(run: tuple, data: tuple, float64: bool = True) -> dict:
@@ -115,9 +143,17 @@ def train(run: tuple, data: tuple, float64: bool = True) -> dict:
 
 
 def measure(
-    cells=CELLS, origins=ORIGINS, seeds=SEEDS, float64: bool = True, log=print, attentions=(None,)
+    cells=CELLS,
+    origins=ORIGINS,
+    seeds=SEEDS,
+    float64: bool = True,
+    log=print,
+    attentions=(None,),
+    reuse=None,
 ) -> list[dict]:
-    """One run for every cell, attention, origin and seed, in that order."""
+    """One run for every cell, attention, origin and seed, in that order.  ``reuse``: a
+    function of (cell, attention) giving a ``Reusable`` to train (the tests share one per
+    worker); by default every run builds new models."""
     data = seed_task()
     rows = []
     with rk.floatx("float32"):
@@ -125,7 +161,8 @@ def measure(
             for attention in attentions:
                 for origin in origins:
                     for seed in seeds:
-                        run = start(cell, origin, seed, attention)
+                        models = reuse(cell, attention) if reuse else None
+                        run = start(cell, origin, seed, attention, models)
                         rows.append(train(((cell, attention, origin, seed), run), data, float64))
                         log(format_row(rows[-1]))
     return rows

@@ -149,9 +149,22 @@ def float32_seed_run(cell: str, origin: str, seed: int) -> dict:
     xdist worker: tests that share a run carry one ``xdist_group``), never kept across
     sessions."""
     (row,) = float32_spread.measure(
-        cells=(cell,), origins=(origin,), seeds=(seed,), float64=False, log=lambda line: None
+        cells=(cell,),
+        origins=(origin,),
+        seeds=(seed,),
+        float64=False,
+        log=lambda line: None,
+        reuse=reusable_models,
     )
     return row
+
+
+@functools.cache
+def reusable_models(cell: str, attention: str | None = None) -> float32_spread.Reusable:
+    """One set of float32 Keras models per (cell, attention) and worker, restarted for each
+    float32 run (``float32_spread.Reusable``); test_cells_float32_seed.py checks that a
+    restarted model trains exactly as a new one."""
+    return float32_spread.Reusable(cell, attention)
 
 
 def exchanged_pair(cell, enc, dec, hidden, steps, seed, keras_to_numpy):

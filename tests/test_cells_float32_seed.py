@@ -12,10 +12,12 @@ makes each once per session, and ``test_cross_keras_fit.py::test_seed_task_float
 NumPy's seed-0 SimpleRNN run from the same cache (both in one xdist group).
 """
 
+import numpy as np
 import pytest
 from keras_helpers import TOL_F32_SEED_LOSS, TOL_F32_SEED_PRED_ANY_INIT, float32_seed_run
 
-from scripts.float32_spread import CELLS, ORIGINS, SEEDS
+import reference_keras as rk
+from scripts.float32_spread import CELLS, ORIGINS, SEED_FIT, SEEDS, Reusable, seed_task, start
 
 SHARED = ("simple_rnn", "numpy", 0)  # also test_cross_keras_fit.py::test_seed_task_float32
 RUNS = [
@@ -44,3 +46,25 @@ def test_float32_seed_task_every_cell_every_initialisation(cell, origin, seed):
     assert row["predictions"] <= TOL_F32_SEED_PRED_ANY_INIT, row
     # and the two sides are not trivially identical: float32 rounding does differ
     assert row["weights"] > 0 or row["predictions"] > 0, row
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cell", CELLS)
+def test_a_restarted_model_trains_exactly_as_a_new_one(cell):
+    """What sharing the Keras models across the runs above rests on: models that were
+    trained before, then ``restart``-ed from new weights, give the history and weights of
+    models built new, bit for bit (three epochs of the seed's training)."""
+    ex, dx, dy = seed_task()
+    fit = dict(SEED_FIT, epochs=3)
+    with rk.floatx("float32"):
+        (new, _, _), _ = start(cell, "keras", 1)
+        h_new = new.fit([ex, dx], dy, verbose=0, **fit).history
+        reused = Reusable(cell)
+        (used, _, _), _ = start(cell, "numpy", 2, reuse=reused)  # trained once before
+        used.fit([ex, dx], dy, verbose=0, **fit)
+        (again, _, _), _ = start(cell, "keras", 1, reuse=reused)
+        h_again = again.fit([ex, dx], dy, verbose=0, **fit).history
+    assert again is used
+    assert h_again == h_new
+    for a, b in zip(again.get_weights(), new.get_weights()):
+        np.testing.assert_array_equal(a, b)

@@ -42,6 +42,7 @@ import ast
 import importlib
 import inspect
 import re
+import subprocess
 from functools import cache
 from pathlib import Path
 
@@ -323,9 +324,16 @@ def call_problems(span: str, name: str, obj) -> list[str]:
     return problems
 
 
+@cache
+def committed_basenames() -> frozenset[str]:
+    """The name of every file git tracks (not the venv's, not the build's)."""
+    out = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return frozenset(Path(line).name for line in out.stdout.splitlines())
+
+
 def path_problems(path: Path) -> list[str]:
     problems = []
-    basenames = {p.name for p in ROOT.rglob("*") if ".git" not in p.parts}
+    basenames = committed_basenames()
     for span in spans(path):
         if not is_path(span) or span.startswith(NOT_COMMITTED) or span.startswith("keras/"):
             continue

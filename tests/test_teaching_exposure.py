@@ -13,8 +13,13 @@ from scripts.teaching_common import DOCS_SEED, SPREAD_SEEDS, seed_task
 from tests.figure_checks import assert_nonblank_png
 from tests.teaching_sections import assert_pasted, glue_name, tutorial_sections
 
+#: test_teaching_exposure.py and test_teaching_vanishing.py use the same 20 trained seed
+#: models, cached in the process (``teaching_common.trained_model``).  One xdist group runs
+#: both modules on one worker, so the models are trained once.
+pytestmark = pytest.mark.xdist_group("seed-models")
 
-@pytest.fixture(scope="module")
+
+@pytest.fixture(scope="session")  # not module: xdist may interleave the two modules
 def result() -> dict:
     return eb.compute(SPREAD_SEEDS)
 
