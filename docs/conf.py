@@ -44,8 +44,7 @@ html_static_path = ["_ext/static"]
 html_css_files = ["site.css"]
 html_favicon = "_ext/static/favicon.svg"
 html_math_renderer = "mathml"
-html_copy_source = False
-html_show_sourcelink = False
+html_copy_source = html_show_sourcelink = False
 html_show_sphinx = False
 # One index for both languages (English words, Japanese as character pairs: ns2s_site.py);
 # no summaries, since fetching a page to quote it fails from file://.

@@ -267,6 +267,26 @@ def test_each_equation_links_back_to_the_code_that_cites_it(site, visited):
         assert any(f"{family_page}.html#eq-" in raw for raw in links), (annotated, links[:5])
 
 
+def test_annotated_pages_draw_the_equations_they_cite(site, browser):
+    """Beside each section's notes, the equations it cites, drawn, each a link to its
+    derivation: every family (n), (Gn), (Ln), (An)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for module, eqs in {
+        "core/simple_rnn": ("eq-1", "eq-9", "eq-12"),
+        "core/gru": ("eq-G1", "eq-G11"),
+        "core/lstm": ("eq-L1", "eq-L6"),
+        "core/attention": ("eq-A4", "eq-A10", "eq-A13"),
+    }.items():
+        page.goto((site / "code" / f"{module}.html").as_uri())
+        cards = page.locator("section.sec .notes a.eqcard").all()
+        hrefs = {c.get_attribute("href").partition("#")[2] for c in cards}
+        assert set(eqs) <= hrefs, (module, sorted(hrefs))
+        for card in cards:
+            box = card.locator("math").bounding_box()
+            assert box and box["width"] > 20 and box["height"] > 10, card.inner_text()
+    page.close()
+
+
 def test_clicking_an_equation_number_in_the_code_scrolls_to_it(site, browser):
     """A learner's click: from the annotated backward pass to the rendered eq. (9), and from
     the LSTM's code to eq. (L4)."""
@@ -335,7 +355,7 @@ def test_search_finds_each_language_on_the_right_page(site, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = _watch(page)
     english = [h.split("#")[0] for h in _search(page, site.as_uri(), "teacher forcing")]
-    assert "tutorial.html" in english[:3], english  # the page that teaches it, near the top
+    assert english[0] == "tutorial.html", english  # the page that teaches it (its index entry)
     assert not any(h.startswith("ja/") for h in english[:5]), english
     page.locator('ul.search li a[href^="tutorial.html"]').first.click()
     assert _page(site, page.url) == "tutorial.html"

@@ -138,6 +138,17 @@ def link_comment(match: re.Match, page: str) -> str:
     return match[1] + EQ_REF.sub(lambda r: EQ_NUM.sub(link, r[0]), match[2]) + match[3]
 
 
+def equation_cards(eqs: list[str], page: str) -> str:
+    """Up to 6 cited equations beside the notes, each a link to its derivation."""
+    texts = [(ROOT / "docs" / f"{d}.md").read_text(encoding="utf-8") for d in FAMILIES.values()]
+    latex = {m[2]: m[1] for m in re.finditer(r"\$\$([^$]+?)\\tag\{(\w+)\}\s*\$\$", "".join(texts))}
+    rel = posixpath.relpath(".", posixpath.dirname(page))
+    return "".join(
+        f'<a class="eqcard" href="{rel}/{eq_page(eq, "", ())}.html#eq-{eq}"><b>({eq})</b>'
+        f"{mathml(latex[eq], display=True)}</a>" for eq in eqs[:6] if eq in latex
+    )  # fmt: skip
+
+
 def annotated_rst(name: str) -> str:
     source = (PACKAGE / f"{name}.py").read_text(encoding="utf-8")
     page = f"code/{name}"
@@ -152,7 +163,8 @@ def annotated_rst(name: str) -> str:
             for n in code
         )
         out += [f'.. raw:: html\n\n   <section class="sec" id="s{k}"><div class="notes">\n']
-        out += [notes.strip() + "\n", ".. raw:: html\n"]
+        eqs = cites(notes + " ".join(source.splitlines()[n - 1].partition("#")[2] for n in code))
+        out += [notes.strip() + "\n", ".. raw:: html\n", "   " + equation_cards(eqs, page)]
         out += ["   </div><div class='code'><pre>" + rows.replace("\n", "\n   ") + "</pre></div>"]
         out += ["   </section>\n"]
     return "\n".join(out)
