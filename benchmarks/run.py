@@ -596,12 +596,21 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def write_docs(results: dict) -> None:
-    """This run's tables into docs/performance.md and its targets into the README."""
+    """This run's tables into docs/performance.md and its targets into the README.
+
+    The attention section has a block of its own (``bench:attention``), so that
+    ``--only attention --docs`` refreshes it without erasing the other sections' block."""
     root = Path(__file__).resolve().parent.parent
     stamp = f"_{time.strftime('%Y-%m-%d')}, `make bench` on the build machine_\n\n"
-    fill_marked_block(root / "docs" / "performance.md", "results", stamp + markdown(results))
-    fill_marked_block(root / "README.md", "summary", summary(results))
-    progress("wrote the tables into docs/performance.md and README.md")
+    main_part = {k: v for k, v in results.items() if k != "attention"}
+    if set(main_part) - {"machine", "command"}:
+        fill_marked_block(root / "docs" / "performance.md", "results", stamp + markdown(main_part))
+        fill_marked_block(root / "README.md", "summary", summary(main_part))
+        progress("wrote the tables into docs/performance.md and README.md")
+    if "attention" in results:
+        only = {"machine": results["machine"], "attention": results["attention"]}
+        fill_marked_block(root / "docs" / "performance.md", "attention", stamp + markdown(only))
+        progress("wrote the attention tables into docs/performance.md")
 
 
 def merge_results(paths: list[Path]) -> dict:

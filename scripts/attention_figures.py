@@ -531,11 +531,13 @@ def quoted(nums: dict) -> dict[str, str]:
                 f"{med[-1] - med[-1 - last]:+.4f}"
             )
     for key, q in spreads(nums).items():
-        fmt = "{:+.0f}" if "offset" in key else "{:.2f}" if "share" in key else "{:.4f}"
+        fmt = "{:.2f}" if "share" in key else "{:.4f}"
         if "gradient" in key:
             fmt = "{:.3f}"
         if key.startswith("reversal") and "share" not in key and "weight" not in key:
             fmt = "{:.3f}"
+        if "offset" in key:  # whole steps
+            fmt = "{:+.0f}"
         out[key] = " / ".join(fmt.format(q[k]) for k in ("min", "median", "max"))
         for k in ("min", "median", "max"):  # each alone, for the prose
             out[f"{key} {k}"] = fmt.format(q[k])
