@@ -226,6 +226,32 @@ def encoder_gradient(model: Seq2Seq, task) -> np.ndarray:
     return state_gradient_norms(model, task.ex, task.dx, task.dy)[0].astype(np.float64)
 
 
+def seed_run(seed: int, attention: str | None, epochs: int) -> dict[str, object]:
+    """One NumPy model of the seed task: its free-running RMSE per step (T,), its numbers
+    (``seed_part``'s per-seed dict), and for ``None`` and ``MAP_ATTENTION`` the encoder
+    gradients before and after training; for ``MAP_ATTENTION`` also the argmax offsets."""
+    task = seed_task()
+    truth = task.dy[..., 0]
+    model, history = seed_model(seed, attention, epochs)
+    free = outputs(model, task)["free-running"]
+    run: dict[str, object] = {"by_step": rmse_by_step(free, truth)}
+    nums = {"val_loss": float(history["val_loss"][-1]), "free MSE": mse(free, truth)}
+    if attention in (None, MAP_ATTENTION):
+        before = Seq2Seq(hidden=10, seed=seed, attention=attention)
+        g = {"before": encoder_gradient(before, task), "after": encoder_gradient(model, task)}
+        run["grads"] = g
+        for when in ("before", "after"):  # how much reaches h^e_1, relative to the context
+            nums[f"gradient step 1 over context, {when}"] = g[when][0] / g[when][-1]
+    if attention == MAP_ATTENTION:
+        _, weights = model.predict(task.ex, return_attention=True)
+        off = argmax_offsets(weights)
+        run["offsets"] = off
+        nums["median offset"] = float(np.median(off))
+        nums["share at +8 or +9"] = float(np.mean((off == 8) | (off == 9)))
+    run["numbers"] = nums
+    return run
+
+
 def seed_part(seeds: tuple[int, ...], epochs: int) -> dict[str, object]:
     """The seed task in NumPy: maps, offsets, free-running errors, encoder gradients."""
     task = seed_task()
@@ -234,29 +260,13 @@ def seed_part(seeds: tuple[int, ...], epochs: int) -> dict[str, object]:
     start = time.perf_counter()
     for attention in SEED_ATTENTIONS:
         key = name(attention)
-        rows, nums = [], {}
-        for seed in seeds:
-            model, history = seed_model(seed, attention, epochs)
-            free = outputs(model, task)["free-running"]
-            rows.append(rmse_by_step(free, truth))
-            nums[seed] = {"val_loss": float(history["val_loss"][-1]), "free MSE": mse(free, truth)}
-            if attention in (None, MAP_ATTENTION):
-                before = Seq2Seq(hidden=10, seed=seed, attention=attention)
-                g = {
-                    "before": encoder_gradient(before, task),
-                    "after": encoder_gradient(model, task),
-                }
-                grads.setdefault(key, {})[seed] = g
-                for when in ("before", "after"):  # how much reaches h^e_1, relative to the context
-                    nums[seed][f"gradient step 1 over context, {when}"] = g[when][0] / g[when][-1]
-            if attention == MAP_ATTENTION:
-                _, weights = model.predict(task.ex, return_attention=True)
-                off = argmax_offsets(weights)
-                offsets[seed] = off
-                nums[seed]["median offset"] = float(np.median(off))
-                nums[seed]["share at +8 or +9"] = float(np.mean((off == 8) | (off == 9)))
-        by_step[key] = np.array(rows)
-        numbers[key] = nums
+        runs = {seed: seed_run(seed, attention, epochs) for seed in seeds}
+        by_step[key] = np.array([run["by_step"] for run in runs.values()])
+        numbers[key] = {seed: run["numbers"] for seed, run in runs.items()}
+        if attention in (None, MAP_ATTENTION):
+            grads[key] = {seed: run["grads"] for seed, run in runs.items()}
+        if attention == MAP_ATTENTION:
+            offsets = {seed: run["offsets"] for seed, run in runs.items()}
         print(
             f"attention_figures: seed task, attention={key}, {len(seeds)} seeds "
             f"({time.perf_counter() - start:.0f} s so far)",

@@ -7,12 +7,14 @@ for the module, NumPy only.  The Keras runs and the 20-seed numbers the tutorial
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from numpy_seq2seq import Seq2Seq
 from scripts import attention_figures as af
-from scripts.teaching_common import SPREAD_SEEDS, seed_task
+from scripts.teaching_common import DOCS_SEED, EPOCHS, SPREAD_SEEDS, seed_task
 from tests.figure_checks import assert_nonblank_png
 from tests.teaching_sections import DOCS, section
 
@@ -105,7 +107,7 @@ def test_quick_result_has_every_figures_numbers(quick):
     # The copy baseline is exposure_bias's: dx against dy.
     task = seed_task()
     assert seed["copy MSE"] == pytest.approx(float(np.mean((task.dx - task.dy) ** 2)))
-    quoted = af.quoted(quick)
+    quoted = af.quoted(af.numbers(quick))
     assert quoted["numpy dot median offset"].count("/") == 2
     assert "reversal dot argmax on anti-diagonal" in quoted
 
@@ -150,26 +152,70 @@ def test_keras_runs_draw_the_keras_panel(tmp_path):
     assert_nonblank_png(tmp_path / "b.png")
 
 
+#: The numbers the docs paste (docs/computed.py), as the figure command wrote them.
+NUMBERS = json.loads((DOCS / "figures" / af.NUMBERS_FILE).read_text(encoding="utf-8"))
+#: A rerun on another machine may round differently in float32, and 80 epochs amplify that;
+#: seed to seed the numbers differ by far more than this.
+RERUN_RTOL = 1e-3
+
+
+def assert_rerun_matches(run: dict, recorded: dict, where: str) -> None:
+    assert set(run) == set(recorded), where
+    for quantity, value in run.items():
+        assert value == pytest.approx(recorded[quantity], rel=RERUN_RTOL, abs=1e-9), (
+            f"{where}, {quantity}: the code gives {value}, {af.NUMBERS_FILE} says "
+            f"{recorded[quantity]}"
+        )
+
+
+def test_the_numbers_file_is_the_full_run():
+    """docs/figures/attention_numbers.json comes from the command's defaults, every part,
+    NumPy and Keras with every attention, and its ratios and spreads are its seeds'."""
+    seed, rev = NUMBERS["seed"], NUMBERS["reversal"]
+    assert seed["seeds"] == list(SPREAD_SEEDS) and seed["epochs"] == EPOCHS
+    assert rev["seeds"] == list(af.REV_SEEDS) and len(rev["seeds"]) >= 5
+    assert (rev["epochs"], rev["windows"]) == (af.REV_EPOCHS, af.REV_WINDOWS)
+    attentions = [af.name(a) for a in af.SEED_ATTENTIONS]
+    for part in ("numpy", "keras"):
+        assert list(seed[part]) == attentions, part
+        for key, per_seed in seed[part].items():
+            assert list(per_seed) == [str(s) for s in SPREAD_SEEDS], (part, key)
+    assert list(rev["numbers"]) == [af.name(a) for a in af.REV_ATTENTIONS]
+    assert seed["keras ratios"] == af.keras_ratios(seed)
+    assert set(seed["keras ratios"]) == set(attentions)
+    for key, hist in rev["val_loss history"].items():
+        for s, curve in hist.items():
+            assert len(curve) == rev["epochs"]
+            assert curve[-1] == rev["numbers"][key][s]["val_loss"]
+    quoted = af.quoted(NUMBERS)
+    assert quoted["ratio dot val_loss"].replace(".", "").isdigit()
+
+
+def test_the_numbers_file_is_what_the_code_computes_now():
+    """The docs' seed (0) with the maps' attention, 80 epochs, and the first epoch of every
+    reversal model: NumPy retrained now gives the file's numbers."""
+    key = af.name(af.MAP_ATTENTION)
+    run = af.seed_run(DOCS_SEED, af.MAP_ATTENTION, EPOCHS)
+    assert_rerun_matches(run["numbers"], NUMBERS["seed"]["numpy"][key][str(DOCS_SEED)], key)
+    rev = NUMBERS["reversal"]
+    for attention in af.REV_ATTENTIONS:
+        _, history = af.reversal_model(rev["seeds"][0], attention, 1, rev["windows"])
+        recorded = rev["val_loss history"][af.name(attention)][str(rev["seeds"][0])][0]
+        assert history["val_loss"][0] == pytest.approx(recorded, rel=RERUN_RTOL)
+
+
 @pytest.mark.slow
-def test_tutorial_states_the_numpy_numbers_computed_now():
-    """The seed task's NumPy numbers of section 12, from 20 seeds (about a minute).
-    The Keras and reversal numbers need the full command (minutes): printed, not yet wired."""
-    result = af.compute(SPREAD_SEEDS, keras=False, parts=("seed",))
-    numbers = af.quoted(result)
-    keys = [
-        "seeds",
-        "copy MSE",
-        "numpy none free MSE",
-        "numpy dot free MSE",
-        "numpy dot median offset",
-        "numpy none val_loss",
-        "numpy dot val_loss",
-    ]
-    for lang, heading, end in (
-        ("en", "## 12. ", "## Where next"),
-        ("ja", "## 12. ", "## 次に読むもの"),
-    ):
-        path = "tutorial.md" if lang == "en" else "ja/tutorial.md"
-        text = section(DOCS / path, heading, end)
-        missing = {k: numbers[k] for k in keys if numbers[k] not in text}
-        assert not missing, f"the {lang} tutorial's section 12 does not state {missing}"
+@pytest.mark.xdist_group("attention_figures_keras")
+def test_the_numbers_file_is_what_the_code_computes_now_in_keras_and_every_attention():
+    """The docs' seed in NumPy with the other attentions, and in Keras with ``Attention()``
+    (Keras seeds itself: the same seed gives the same run on this machine)."""
+    for attention in af.SEED_ATTENTIONS:
+        if attention != af.MAP_ATTENTION:
+            key = af.name(attention)
+            run = af.seed_run(DOCS_SEED, attention, EPOCHS)["numbers"]
+            assert_rerun_matches(run, NUMBERS["seed"]["numpy"][key][str(DOCS_SEED)], key)
+    task = seed_task()
+    keras = af.keras_seed_run(DOCS_SEED, af.MAP_ATTENTION, EPOCHS)
+    run = {"val_loss": keras["val_loss"], "free MSE": af.mse(keras["free"], task.dy[..., 0])}
+    recorded = NUMBERS["seed"]["keras"][af.name(af.MAP_ATTENTION)][str(DOCS_SEED)]
+    assert_rerun_matches(run, recorded, "keras")
