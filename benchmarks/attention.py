@@ -96,7 +96,8 @@ def markdown(results: dict) -> str:
             for t in (r["numpy_s"], r["keras_warm_s"])
         )
         rounds = ", ".join(f"{k / n:.1f}" for n, k in zip(r["numpy_s"], r["keras_warm_s"]))
-        lines.append(f"| `{attention}` | {t_np} | {t_k} | {r['keras_ratio']:.1f}x {ok} | {rounds} |")
+        ratio = f"{r['keras_ratio']:.1f}x {ok}"
+        lines.append(f"| `{attention}` | {t_np} | {t_k} | {ratio} | {rounds} |")
     return "\n".join(lines)
 
 

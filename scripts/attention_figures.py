@@ -542,8 +542,6 @@ def quoted(nums: dict) -> dict[str, str]:
             )
     for key, q in spreads(nums).items():
         fmt = "{:.2f}" if "share" in key else "{:.4f}"
-        if "gradient" in key:
-            fmt = "{:.3f}"
         if key.startswith("reversal") and "share" not in key and "weight" not in key:
             fmt = "{:.3f}"
         if "offset" in key:  # whole steps

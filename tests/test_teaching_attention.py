@@ -8,6 +8,7 @@ for the module, NumPy only.  The Keras runs and the 20-seed numbers the tutorial
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from numpy_seq2seq import Seq2Seq
 from scripts import attention_figures as af
 from scripts.teaching_common import DOCS_SEED, EPOCHS, SPREAD_SEEDS, seed_task
 from tests.figure_checks import assert_nonblank_png
-from tests.teaching_sections import DOCS, section
+from tests.teaching_sections import DOCS, assert_pasted, glue_name, section
 
 
 @pytest.fixture(scope="module")
@@ -219,3 +220,44 @@ def test_the_numbers_file_is_what_the_code_computes_now_in_keras_and_every_atten
     run = {"val_loss": keras["val_loss"], "free MSE": af.mse(keras["free"], task.dy[..., 0])}
     recorded = NUMBERS["seed"]["keras"][af.name(af.MAP_ATTENTION)][str(DOCS_SEED)]
     assert_rerun_matches(run, recorded, "keras")
+
+
+def page_end(path, heading: str) -> str:
+    """The text of ``path`` from ``heading`` to its end (the attention pages' last section)."""
+    text = path.read_text(encoding="utf-8")
+    return text[text.index(heading) :]
+
+
+#: Numbers section 12 may state in digits: the phase shift on the seed's grid (99/12 steps).
+CONSTANTS = {"8.25"}
+
+
+def test_the_pages_paste_every_number_of_the_figure_command():
+    """Section 12 of both tutorials and the attention pages' ratio table paste the figure
+    command's numbers from docs/computed.py (glue): none is typed by hand, and every name they
+    paste is one that ``quoted`` makes of the numbers file."""
+    labels = af.quoted(NUMBERS)
+    texts = {
+        "tutorial.md": section(DOCS / "tutorial.md", "## 12. ", "## Where next"),
+        "ja/tutorial.md": section(DOCS / "ja" / "tutorial.md", "## 12. ", "## 次に読むもの"),
+        "attention.md": page_end(DOCS / "attention.md", "## Learning: "),
+        "ja/attention.md": page_end(DOCS / "ja" / "attention.md", "## 学習："),
+    }
+    tutorial_labels = ["seeds", "copy MSE", "largest weight in the maps", "rev variance"]
+    for part in ("numpy", "keras"):
+        tutorial_labels += [
+            f"{part} {a} {q}" for a in ("none", "dot") for q in ("val_loss", "free MSE")
+        ]
+    tutorial_labels += [f"reversal {a} val_loss" for a in ("none", "dot", "general")]
+    ratio_labels = [
+        f"ratio {a} {q}" for a in NUMBERS["seed"]["keras ratios"] for q in ("val_loss", "free MSE")
+    ]
+    names = {glue_name("att", label) for label in labels}
+    for where, text in texts.items():
+        required = tutorial_labels if "tutorial" in where else ratio_labels
+        pasted = assert_pasted(text, "att", required, where)
+        assert pasted <= names, f"{where} pastes names the numbers file has not: {pasted - names}"
+        prose = re.sub(r"\{glue:text\}`[^`]*`", "", text)
+        prose = re.sub(r"```.*?```", "", prose, flags=re.S)
+        typed = set(re.findall(r"\d+\.\d\d+", prose)) - CONSTANTS
+        assert not typed, f"{where} types these numbers by hand: {typed}"

@@ -175,7 +175,7 @@ class AdditiveAttention(DotAttention):
         # g_ijk = ds_ij v_k dtanh_ijk; v_k is the same for every pair (i, j): it leaves the sums
         dq = v * (ds[:, :, None, :] @ dtanh)[:, :, 0]  # dq_ik = sum_j g_ijk: q_i meets every e_j
         ds_t, dtanh_t = ds.transpose(0, 2, 1), dtanh.transpose(0, 2, 1, 3)  # (j, i) order
-        de = v * (ds_t[:, :, None, :] @ dtanh_t)[:, :, 0]  # de_jk = sum_i g_ijk: e_j meets every q_i
+        de = v * (ds_t[:, :, None, :] @ dtanh_t)[:, :, 0]  # de_jk = sum_i g_ijk: e_j meets all q_i
         return dq, de
 
 
