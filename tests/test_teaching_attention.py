@@ -127,7 +127,12 @@ def test_figures_have_titles_axes_and_legends(quick, tmp_path):
 
 def test_command_line_quick_writes_every_figure(tmp_path, capsys):
     assert af.main(["--out", str(tmp_path), "--quick", "--part", "reversal"]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["attention_reversal.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [af.NUMBERS_FILE, "attention_reversal.png"]
+    assert list(json.loads((tmp_path / af.NUMBERS_FILE).read_text())) == ["reversal"]
+    # A later run of the other part adds its numbers and keeps these.
+    kept = af.write_numbers({"seed": {"seeds": [0]}}, tmp_path / af.NUMBERS_FILE)
+    assert list(kept) == ["seed", "reversal"] and kept["seed"] == {"seeds": [0]}
+    assert json.loads((tmp_path / af.NUMBERS_FILE).read_text()) == kept
     assert "reversal dot val_loss" in capsys.readouterr().out
 
 
