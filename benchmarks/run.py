@@ -377,22 +377,14 @@ def markdown(results: dict) -> str:
                 f"| {r['numpy_s']:.4f} | {r['numpy_1thread_s']:.4f} | {r['keras_s']:.4f} "
                 f"| {r['ratio']:.2f} | {r['ratio_1thread']:.2f} |"
             )
-    if results.get("cells"):
-        lines += [
-            "",
-            "Each cell on the seed task (`benchmarks/cells.py`), seconds: median (min-max) over "
-            "interleaved rounds:",
-            "",
-        ]
-        lines.append(bench_cells_module.markdown(results["cells"]))
-    if results.get("attention"):
-        lines += [
-            "",
-            "The seed task with attention (SimpleRNN, `benchmarks/attention.py`), seconds: "
-            "median (min-max) over interleaved rounds:",
-            "",
-        ]
-        lines.append(bench_attention_module.markdown(results["attention"]))
+    for key, module, what in (
+        ("cells", bench_cells_module, "Each cell on the seed task (`benchmarks/cells.py`)"),
+        ("attention", bench_attention_module,
+         "The seed task with attention (SimpleRNN, `benchmarks/attention.py`)"),
+    ):  # fmt: skip
+        if results.get(key):
+            lines += ["", f"{what}, seconds: median (min-max) over interleaved rounds:", ""]
+            lines.append(module.markdown(results[key]))
     mem = results.get("memory")
     if mem:
         lines += [
