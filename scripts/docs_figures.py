@@ -1,6 +1,6 @@
 """The docs' figures, made by the project's own commands (the first step of ``make docs``).
 
-    python -m scripts.docs_figures            # all figures into docs/figures/ (~2 min)
+    python -m scripts.docs_figures            # all figures into docs/figures/ (~1 hour)
     python -m scripts.docs_figures --only attention   # one command's figures (see ONLY)
 
 Each figure comes from a command a learner can run (all with seed 0), copied into
@@ -54,7 +54,7 @@ def figure_commands(epochs: int, scratch: Path) -> list[tuple[list[str], Path]]:
              "--out", str(scratch / "compare")],
             scratch / "compare",
         ),
-        (  # issue 20: NumPy and Keras on the seed task, 20 seeds; the reversal task (~15 min)
+        (  # issue 20: NumPy and Keras, 20 seeds, every attention; the reversal (~1 h on 2 cores)
             [py, "-m", "scripts.attention_figures", "--epochs", e,
              "--out", str(scratch / "attention")],
             scratch / "attention",
