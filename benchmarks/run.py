@@ -1,9 +1,9 @@
 """``make bench``: numpy_seq2seq against Keras (reference_keras) and two fused NumPy loops.
 
-    python -m benchmarks.run [--quick] [--only seed,inference,cells,scale,grid,memory]
+    python -m benchmarks.run [--quick] [--only seed,inference,cells,attention,scale,grid,memory]
                              [--out out/bench] [--figure docs/figures/perf_time_vs_size.png]
 
-Seven measurements, each timing the rivals in the same process, interleaved
+Eight measurements, each timing the rivals in the same process, interleaved
 (docs/performance.md explains each method):
 
 1. seed workload ``fit``: NumPy, the straightforward fused loop
@@ -17,7 +17,9 @@ Seven measurements, each timing the rivals in the same process, interleaved
    steps, 2000 windows, batch 64;
 5. a scale grid, seconds per epoch, NumPy against Keras;
 6. the tuned floor (part of 1);
-7. peak memory of ``fit`` at the largest grid point, each side in its own subprocess.
+7. peak memory of ``fit`` at the largest grid point, each side in its own subprocess;
+8. the seed task with each attention (issue 20): NumPy ``fit`` and Keras's warm ``fit``
+   of the same model (``benchmarks/attention.py``).
 
 Prints a progress line for everything it times, then the tables and the
 targets with PASS or MISS; writes ``results.json``, ``results.md`` and the
@@ -37,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import attention as bench_attention_module
 from benchmarks import cells as bench_cells_module
 from benchmarks.floor import fit_floor
 from benchmarks.fused import fit_fused
@@ -261,6 +264,8 @@ def targets(results: dict) -> list[tuple[str, float, str, bool]]:
         rows.append(("inference: seed predict loop / NumPy", r, ">= 2000x", r >= 2000))
     if results.get("cells"):
         rows += bench_cells_module.cell_targets(results["cells"])
+    if results.get("attention"):
+        rows += bench_attention_module.attention_targets(results["attention"])
     scale = results.get("scale")
     if scale:
         r = scale["numpy"]["median"] / scale["fused"]["median"]
@@ -372,14 +377,14 @@ def markdown(results: dict) -> str:
                 f"| {r['numpy_s']:.4f} | {r['numpy_1thread_s']:.4f} | {r['keras_s']:.4f} "
                 f"| {r['ratio']:.2f} | {r['ratio_1thread']:.2f} |"
             )
-    if results.get("cells"):
-        lines += [
-            "",
-            "Each cell on the seed task (`benchmarks/cells.py`), seconds: median (min-max) over "
-            "interleaved rounds:",
-            "",
-        ]
-        lines.append(bench_cells_module.markdown(results["cells"]))
+    for key, module, what in (
+        ("cells", bench_cells_module, "Each cell on the seed task (`benchmarks/cells.py`)"),
+        ("attention", bench_attention_module,
+         "The seed task with attention (SimpleRNN, `benchmarks/attention.py`)"),
+    ):  # fmt: skip
+        if results.get(key):
+            lines += ["", f"{what}, seconds: median (min-max) over interleaved rounds:", ""]
+            lines.append(module.markdown(results[key]))
     mem = results.get("memory")
     if mem:
         lines += [
@@ -509,7 +514,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats and epochs")
     parser.add_argument(
         "--only",
-        default="seed,inference,cells,scale,grid,memory",
+        default="seed,inference,cells,attention,scale,grid,memory",
         help="comma-separated sections to run",
     )
     parser.add_argument("--out", default="out/bench", help="folder for results and figure")
@@ -522,7 +527,8 @@ def main(argv: list[str] | None = None) -> None:
         "--repeats",
         type=int,
         default=None,
-        help="interleaved rounds of the seed and per-cell sections (default 7 and 3; --quick 2)",
+        help="interleaved rounds of the seed, per-cell and attention sections "
+        "(default 7, 3 and 3; --quick 2)",
     )
     parser.add_argument(
         "--docs-from",
@@ -558,6 +564,9 @@ def main(argv: list[str] | None = None) -> None:
     if "cells" in sections:
         cell_repeats = args.repeats or (2 if args.quick else 3)
         results["cells"] = bench_cells_module.bench_cells(cell_repeats, log=progress)
+    if "attention" in sections:
+        att_repeats = args.repeats or (2 if args.quick else 3)
+        results["attention"] = bench_attention_module.bench_attention(att_repeats, log=progress)
     if "scale" in sections:
         results["scale"] = bench_scale(2 if args.quick else 3, 1 if args.quick else 2)
     if "grid" in sections:
@@ -579,12 +588,21 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def write_docs(results: dict) -> None:
-    """This run's tables into docs/performance.md and its targets into the README."""
+    """This run's tables into docs/performance.md and its targets into the README.
+
+    The attention section has a block of its own (``bench:attention``), so that
+    ``--only attention --docs`` refreshes it without erasing the other sections' block."""
     root = Path(__file__).resolve().parent.parent
     stamp = f"_{time.strftime('%Y-%m-%d')}, `make bench` on the build machine_\n\n"
-    fill_marked_block(root / "docs" / "performance.md", "results", stamp + markdown(results))
-    fill_marked_block(root / "README.md", "summary", summary(results))
-    progress("wrote the tables into docs/performance.md and README.md")
+    main_part = {k: v for k, v in results.items() if k != "attention"}
+    if set(main_part) - {"machine", "command"}:
+        fill_marked_block(root / "docs" / "performance.md", "results", stamp + markdown(main_part))
+        fill_marked_block(root / "README.md", "summary", summary(main_part))
+        progress("wrote the tables into docs/performance.md and README.md")
+    if "attention" in results:
+        only = {"machine": results["machine"], "attention": results["attention"]}
+        fill_marked_block(root / "docs" / "performance.md", "attention", stamp + markdown(only))
+        progress("wrote the attention tables into docs/performance.md")
 
 
 def merge_results(paths: list[Path]) -> dict:

@@ -171,6 +171,26 @@ for prefix, script in (("eb", exposure_bias), ("van", vanishing)):
     paste(**{key(prefix, k): v for k, v in script.quoted(script.compute(SPREAD_SEEDS)).items()})
 
 # %% [markdown]
+# ## Attention (tutorial section 12, attention.md)
+#
+# `scripts/attention_figures.py` trains NumPy and Keras with each attention over 20 seeds,
+# and the reversal task, which takes many minutes; it writes every per-seed number into
+# `docs/figures/attention_numbers.json` beside its figures (`make docs`'s figure step), and
+# this cell pastes what `attention_figures.quoted` makes of that file: the spreads, the NumPy /
+# Keras ratios of issue 20 and the reversal's curve.  `tests/test_teaching_attention.py`
+# retrains seeds of the file and checks that the code still gives its numbers.
+
+# %%
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from scripts import attention_figures  # noqa: E402
+
+att_file = Path(attention_figures.__file__).parent.parent / "docs" / "figures"
+att_numbers = json.loads((att_file / attention_figures.NUMBERS_FILE).read_text(encoding="utf-8"))
+paste(**{key("att", k): v for k, v in attention_figures.quoted(att_numbers).items()})
+
+# %% [markdown]
 # ## Keras's float32 tanh (keras-mapping.md)
 #
 # `scripts/keras_experiments.py tanh`: how often and by how much TensorFlow's float32 tanh

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import sys
 import time
 from dataclasses import dataclass
@@ -67,18 +68,24 @@ if TYPE_CHECKING:
 MAP_ATTENTION = "dot"
 #: The seed task: without attention, and with each attention (NumPy); Keras runs ``KERAS``.
 SEED_ATTENTIONS = (None, "dot", "general", "additive")
-KERAS = (None, "dot")
+KERAS = SEED_ATTENTIONS
 #: cos(x) = sin(x + π/2): on the seed's grid (step 6π/99) that is 99/12 = 8.25 steps ahead.
 PHASE_STEPS = 99 / 12
 #: The reversal task (issue 20): T steps, H units, N windows, the models trained on it.
 REV_STEPS, REV_HIDDEN, REV_WINDOWS = 40, 16, 2000
 REV_ATTENTIONS = (None, "dot", "general")
 REV_EPOCHS = 200
-REV_SEEDS = (0, 1)
+REV_SEEDS = tuple(range(6))
 #: The reversal task's data seed (the windows are the same for every model seed).
 REV_DATA_SEED = 12345
 #: The two tasks, each with its own figures; ``--part`` runs one (to run both side by side).
 PARTS = ("seed", "reversal")
+#: The JSON the command writes beside the figures: every per-seed number, and what the docs
+#: quote (``docs/computed.py`` reads it and pastes the numbers into the pages).
+NUMBERS_FILE = "attention_numbers.json"
+#: Issue 20, item 9: over the seeds, NumPy's median val_loss and free-running MSE are at most
+#: this many times Keras's, with the same attention (each with its own seeds' weights).
+KERAS_RATIO_TARGET = 1.5
 
 
 def name(attention: str | None) -> str:
@@ -219,6 +226,32 @@ def encoder_gradient(model: Seq2Seq, task) -> np.ndarray:
     return state_gradient_norms(model, task.ex, task.dx, task.dy)[0].astype(np.float64)
 
 
+def seed_run(seed: int, attention: str | None, epochs: int) -> dict[str, object]:
+    """One NumPy model of the seed task: its free-running RMSE per step (T,), its numbers
+    (``seed_part``'s per-seed dict), and for ``None`` and ``MAP_ATTENTION`` the encoder
+    gradients before and after training; for ``MAP_ATTENTION`` also the argmax offsets."""
+    task = seed_task()
+    truth = task.dy[..., 0]
+    model, history = seed_model(seed, attention, epochs)
+    free = outputs(model, task)["free-running"]
+    run: dict[str, object] = {"by_step": rmse_by_step(free, truth)}
+    nums = {"val_loss": float(history["val_loss"][-1]), "free MSE": mse(free, truth)}
+    if attention in (None, MAP_ATTENTION):
+        before = Seq2Seq(hidden=10, seed=seed, attention=attention)
+        g = {"before": encoder_gradient(before, task), "after": encoder_gradient(model, task)}
+        run["grads"] = g
+        for when in ("before", "after"):  # how much reaches h^e_1, relative to the context
+            nums[f"gradient step 1 over context, {when}"] = g[when][0] / g[when][-1]
+    if attention == MAP_ATTENTION:
+        _, weights = model.predict(task.ex, return_attention=True)
+        off = argmax_offsets(weights)
+        run["offsets"] = off
+        nums["median offset"] = float(np.median(off))
+        nums["share at +8 or +9"] = float(np.mean((off == 8) | (off == 9)))
+    run["numbers"] = nums
+    return run
+
+
 def seed_part(seeds: tuple[int, ...], epochs: int) -> dict[str, object]:
     """The seed task in NumPy: maps, offsets, free-running errors, encoder gradients."""
     task = seed_task()
@@ -227,29 +260,13 @@ def seed_part(seeds: tuple[int, ...], epochs: int) -> dict[str, object]:
     start = time.perf_counter()
     for attention in SEED_ATTENTIONS:
         key = name(attention)
-        rows, nums = [], {}
-        for seed in seeds:
-            model, history = seed_model(seed, attention, epochs)
-            free = outputs(model, task)["free-running"]
-            rows.append(rmse_by_step(free, truth))
-            nums[seed] = {"val_loss": float(history["val_loss"][-1]), "free MSE": mse(free, truth)}
-            if attention in (None, MAP_ATTENTION):
-                before = Seq2Seq(hidden=10, seed=seed, attention=attention)
-                g = {
-                    "before": encoder_gradient(before, task),
-                    "after": encoder_gradient(model, task),
-                }
-                grads.setdefault(key, {})[seed] = g
-                for when in ("before", "after"):  # how much reaches h^e_1, relative to the context
-                    nums[seed][f"gradient step 1 over context, {when}"] = g[when][0] / g[when][-1]
-            if attention == MAP_ATTENTION:
-                _, weights = model.predict(task.ex, return_attention=True)
-                off = argmax_offsets(weights)
-                offsets[seed] = off
-                nums[seed]["median offset"] = float(np.median(off))
-                nums[seed]["share at +8 or +9"] = float(np.mean((off == 8) | (off == 9)))
-        by_step[key] = np.array(rows)
-        numbers[key] = nums
+        runs = {seed: seed_run(seed, attention, epochs) for seed in seeds}
+        by_step[key] = np.array([run["by_step"] for run in runs.values()])
+        numbers[key] = {seed: run["numbers"] for seed, run in runs.items()}
+        if attention in (None, MAP_ATTENTION):
+            grads[key] = {seed: run["grads"] for seed, run in runs.items()}
+        if attention == MAP_ATTENTION:
+            offsets = {seed: run["offsets"] for seed, run in runs.items()}
         print(
             f"attention_figures: seed task, attention={key}, {len(seeds)} seeds "
             f"({time.perf_counter() - start:.0f} s so far)",
@@ -405,45 +422,133 @@ def compute(
         "keras": keras_part(tuple(seeds), epochs) if run_seed and keras else None,
         "reversal": reversal_part(tuple(rev_seeds), rev_epochs, rev_windows) if run_rev else None,
     }
-    result["spread"] = spreads(result)
+    result["spread"] = spreads(numbers(result))
     return result
 
 
-def spreads(result: dict) -> dict[str, dict[str, float]]:
-    """min / median / max over the seeds of every per-seed number, keyed
-    ``"<part> <attention> <quantity>"`` (``part``: numpy, keras, reversal)."""
-    parts = {
-        "numpy": result["seed"],
-        "keras": result["keras"],
-        "reversal": result["reversal"],
+def numbers(result: dict) -> dict[str, dict]:
+    """``result``'s numbers as JSON (``NUMBERS_FILE``): for each part that ran ("seed",
+    "reversal"), its settings and every per-seed number, seeds as strings; the seed part also
+    has ``keras_ratios``."""
+    out: dict[str, dict] = {}
+    if result["seed"] is not None:
+        seed, keras = result["seed"], result["keras"]
+        out["seed"] = {
+            "seeds": list(result["seeds"]),
+            "epochs": result["epochs"],
+            "copy MSE": seed["copy MSE"],
+            "largest weight in the maps": float(seed["maps"].max()),
+            "numpy": _per_seed(seed["numbers"]),
+            "keras": None if keras is None else _per_seed(keras["numbers"]),
+        }
+        out["seed"]["keras ratios"] = keras_ratios(out["seed"])
+    if result["reversal"] is not None:
+        rev = result["reversal"]
+        out["reversal"] = {
+            "seeds": list(result["rev_seeds"]),
+            "epochs": result["rev_epochs"],
+            "windows": result["rev_windows"],
+            "variance": rev["variance"],
+            "copy MSE": rev["copy MSE"],
+            "numbers": _per_seed(rev["numbers"]),
+            "val_loss history": {
+                key: {str(s): [float(v) for v in h] for s, h in zip(result["rev_seeds"], hist)}
+                for key, hist in rev["history"].items()
+            },
+        }
+    return out
+
+
+def _per_seed(per_attention: dict) -> dict:
+    """{attention: {seed: {quantity: value}}} with the seeds as strings and plain floats."""
+    return {
+        key: {str(s): {q: float(v) for q, v in nums.items()} for s, nums in per_seed.items()}
+        for key, per_seed in per_attention.items()
     }
+
+
+def keras_ratios(seed_numbers: dict) -> dict[str, dict[str, dict]]:
+    """Issue 20, item 9: for each attention both libraries ran, NumPy's median over the seeds
+    over Keras's, of val_loss and of the free-running MSE, and whether it is at most
+    ``KERAS_RATIO_TARGET``.  {} without Keras."""
+    keras = seed_numbers["keras"] or {}
     out = {}
-    for part, computed in parts.items():
-        per_attention = {} if computed is None else computed["numbers"]
-        for key, per_seed in per_attention.items():
+    for key in keras:
+        out[key] = {}
+        for quantity in ("val_loss", "free MSE"):
+            ours = spread(v[quantity] for v in seed_numbers["numpy"][key].values())["median"]
+            theirs = spread(v[quantity] for v in keras[key].values())["median"]
+            ratio = ours / theirs
+            out[key][quantity] = {
+                "numpy median": ours,
+                "keras median": theirs,
+                "ratio": ratio,
+                "met": bool(ratio <= KERAS_RATIO_TARGET),
+            }
+    return out
+
+
+def write_numbers(nums: dict, path: Path) -> dict:
+    """Write ``nums`` into the JSON at ``path``, keeping the parts of the file that this run
+    did not compute (``--part`` runs one task); returns what the file now holds."""
+    kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    kept = {part: v for part, v in kept.items() if part in PARTS and part not in nums}
+    merged = {part: {**kept, **nums}[part] for part in PARTS if part in {**kept, **nums}}
+    path.write_text(json.dumps(merged, indent=1) + "\n", encoding="utf-8")
+    return merged
+
+
+def spreads(nums: dict) -> dict[str, dict[str, float]]:
+    """min / median / max over the seeds of every per-seed number of ``numbers(...)``, keyed
+    ``"<part> <attention> <quantity>"`` (``part``: numpy, keras, reversal)."""
+    seed, rev = nums.get("seed") or {}, nums.get("reversal") or {}
+    parts = {"numpy": seed.get("numpy"), "keras": seed.get("keras"), "reversal": rev.get("numbers")}
+    out = {}
+    for part, per_attention in parts.items():
+        for key, per_seed in (per_attention or {}).items():
             for quantity in next(iter(per_seed.values())):
                 out[f"{part} {key} {quantity}"] = spread(v[quantity] for v in per_seed.values())
     return out
 
 
-def quoted(result: dict) -> dict[str, str]:
-    """The numbers the docs quote, formatted as they quote them."""
-    s = result["spread"]
-    out = {"seeds": str(len(result["seeds"])), "rev seeds": str(len(result["rev_seeds"]))}
-    out["rev epochs"] = str(result["rev_epochs"])
-    if result["seed"] is not None:
-        out["copy MSE"] = f"{result['seed']['copy MSE']:.4f}"
-        out["largest weight in the maps"] = f"{result['seed']['maps'].max():.2f}"
-    if result["reversal"] is not None:
-        out["rev variance"] = f"{result['reversal']['variance']:.3f}"
-        out["rev copy MSE"] = f"{result['reversal']['copy MSE']:.3f}"
-    for key, q in s.items():
-        fmt = "{:+.0f}" if "offset" in key else "{:.2f}" if "share" in key else "{:.4f}"
-        if "gradient" in key:
-            fmt = "{:.3f}"
+def quoted(nums: dict) -> dict[str, str]:
+    """The numbers the docs quote, formatted as they quote them, from ``numbers(...)`` (or the
+    JSON file): every spread as "min / median / max", the NumPy / Keras ratios, the
+    reversal's median val_loss at the milestones."""
+    out = {}
+    seed, rev = nums.get("seed"), nums.get("reversal")
+    if seed is not None:
+        out["seeds"] = str(len(seed["seeds"]))
+        out["epochs"] = str(seed["epochs"])
+        out["copy MSE"] = f"{seed['copy MSE']:.4f}"
+        out["largest weight in the maps"] = f"{seed['largest weight in the maps']:.2f}"
+        for key, per_quantity in seed["keras ratios"].items():
+            for quantity, r in per_quantity.items():
+                label = f"ratio {key} {quantity}"
+                out[label] = f"{r['ratio']:.2f}"
+                out[f"{label} verdict"] = "PASS" if r["met"] else "MISS"
+    if rev is not None:
+        out["rev seeds"] = str(len(rev["seeds"]))
+        out["rev epochs"] = str(rev["epochs"])
+        out["rev variance"] = f"{rev['variance']:.3f}"
+        out["rev copy MSE"] = f"{rev['copy MSE']:.3f}"
+        for key, per_seed in rev["val_loss history"].items():
+            med = np.median(np.array(list(per_seed.values())), axis=0)
+            for epoch in _milestones(med.size):
+                out[f"reversal {key} val_loss at epoch {epoch}"] = f"{med[epoch - 1]:.4f}"
+            last = min(20, med.size - 1)
+            out[f"reversal {key} val_loss change over the last epochs"] = (
+                f"{med[-1] - med[-1 - last]:+.4f}"
+            )
+    for key, q in spreads(nums).items():
+        fmt = "{:.2f}" if "share" in key else "{:.4f}"
         if key.startswith("reversal") and "share" not in key and "weight" not in key:
             fmt = "{:.3f}"
+        if "offset" in key:  # whole steps
+            fmt = "{:+.0f}"
         out[key] = " / ".join(fmt.format(q[k]) for k in ("min", "median", "max"))
+        for k in ("min", "median", "max"):  # each alone, for the prose
+            out[f"{key} {k}"] = fmt.format(q[k])
     return out
 
 
@@ -669,8 +774,8 @@ def _milestones(epochs: int) -> list[int]:
 
 
 def build(out_dir: Path, **kwargs) -> list[Path]:
-    """Compute (``compute(**kwargs)``) and write the four PNGs into ``out_dir``;
-    prints the numbers; returns the paths."""
+    """Compute (``compute(**kwargs)``) and write the four PNGs and ``NUMBERS_FILE`` into
+    ``out_dir``; prints the numbers and the NumPy / Keras ratios; returns the paths."""
     result = compute(**kwargs)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -681,10 +786,26 @@ def build(out_dir: Path, **kwargs) -> list[Path]:
         for file_name, plot in plots.items():
             plot(result, out_dir / file_name)
             paths.append(out_dir / file_name)
-    for line in summary_lines(result):
+    nums = numbers(result)
+    write_numbers(nums, out_dir / NUMBERS_FILE)
+    paths.append(out_dir / NUMBERS_FILE)
+    for line in summary_lines(result) + ratio_lines(nums):
         print(line)
-    print(f"quoted in the docs: {quoted(result)}")
+    print(f"quoted in the docs: {quoted(nums)}")
     return paths
+
+
+def ratio_lines(nums: dict) -> list[str]:
+    """Issue 20, item 9, one line per attention and quantity: NumPy median / Keras median."""
+    ratios = (nums.get("seed") or {}).get("keras ratios") or {}
+    lines = [f"NumPy median / Keras median, target <= {KERAS_RATIO_TARGET}:"] if ratios else []
+    for key, per_quantity in ratios.items():
+        for quantity, r in per_quantity.items():
+            lines.append(
+                f"  {key:<9} {quantity:<9} {r['numpy median']:.4f} / {r['keras median']:.4f} "
+                f"= {r['ratio']:.2f}  {'PASS' if r['met'] else 'MISS'}"
+            )
+    return lines
 
 
 #: ``--quick``: enough to draw every figure in seconds (tests), not to learn anything.

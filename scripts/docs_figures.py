@@ -1,6 +1,7 @@
 """The docs' figures, made by the project's own commands (the first step of ``make docs``).
 
-    python -m scripts.docs_figures            # all figures into docs/figures/ (~2 min)
+    python -m scripts.docs_figures            # all figures into docs/figures/ (~1 hour)
+    python -m scripts.docs_figures --only attention   # one command's figures (see ONLY)
 
 Each figure comes from a command a learner can run (all with seed 0), copied into
 ``docs/figures/`` (``perf_*.png`` there belong to the benchmarks):
@@ -11,7 +12,8 @@ Each figure comes from a command a learner can run (all with seed 0), copied int
 * ``python -m scripts.gradcheck``    -> gradient_flow.png
 * ``python -m scripts.teaching_figures`` -> the exposure-bias, step-graph and vanishing figures
 * ``python -m scripts.attention_figures`` -> attention_map_seed.png,
-  attention_free_running.png, attention_reversal.png, attention_encoder_gradient.png
+  attention_free_running.png, attention_reversal.png, attention_encoder_gradient.png,
+  and attention_numbers.json (the numbers ``docs/computed.py`` pastes into the pages)
 * this script                        -> windows.png (one teacher-forcing window)
 
 Then ``sphinx-build docs site`` makes the pages (docs/conf.py).
@@ -52,7 +54,7 @@ def figure_commands(epochs: int, scratch: Path) -> list[tuple[list[str], Path]]:
              "--out", str(scratch / "compare")],
             scratch / "compare",
         ),
-        (  # issue 20: NumPy and Keras on the seed task, 20 seeds; the reversal task (~15 min)
+        (  # issue 20: NumPy and Keras, 20 seeds, every attention; the reversal (~1 h on 2 cores)
             [py, "-m", "scripts.attention_figures", "--epochs", e,
              "--out", str(scratch / "attention")],
             scratch / "attention",
@@ -88,20 +90,30 @@ def plot_window(path: Path, window: int = 0, steps: int = 24) -> None:
     fig.savefig(path, dpi=110)
 
 
-def build_figures(epochs: int, figures: Path, scratch: Path) -> list[Path]:
-    """Run every figure command and copy the PNGs into ``figures``."""
+#: ``--only`` names: each figure command by its folder, the teaching figures, windows.png.
+ONLY = ("train", "gradcheck", "compare", "attention", "teaching", "windows")
+
+
+def build_figures(
+    epochs: int, figures: Path, scratch: Path, only: tuple[str, ...] = ONLY
+) -> list[Path]:
+    """Run the figure commands named in ``only`` and copy their PNGs (and JSON) into
+    ``figures``."""
     figures.mkdir(parents=True, exist_ok=True)
     written = []
     for cmd, folder in figure_commands(epochs, scratch):
+        if folder.name not in only:
+            continue
         start = time.perf_counter()
         print(f"docs_figures: {' '.join(cmd[1:])}", flush=True)
         subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        for png in sorted(folder.glob("*.png")):
-            shutil.copy2(png, figures / png.name)
-            written.append(figures / png.name)
+        for path in sorted([*folder.glob("*.png"), *folder.glob("*.json")]):
+            shutil.copy2(path, figures / path.name)
+            written.append(figures / path.name)
         print(f"docs_figures:   done in {time.perf_counter() - start:.1f} s", flush=True)
-    plot_window(figures / "windows.png")
-    written.append(figures / "windows.png")
+    if "windows" in only:
+        plot_window(figures / "windows.png")
+        written.append(figures / "windows.png")
     return written
 
 
@@ -110,10 +122,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=80, help="training epochs (the seed's 80)")
     parser.add_argument("--figures", type=Path, default=ROOT / "docs" / "figures")
     parser.add_argument("--scratch", type=Path, default=ROOT / "out" / "docs")
+    parser.add_argument(
+        "--only",
+        default=",".join(ONLY),
+        help=f"comma-separated, of {', '.join(ONLY)} (default all)",
+    )
     args = parser.parse_args(argv)
+    only = tuple(args.only.split(","))
+    unknown = set(only) - set(ONLY)
+    if unknown:
+        parser.error(f"--only takes {', '.join(ONLY)}; got {', '.join(sorted(unknown))}")
     start = time.perf_counter()
-    figures = build_figures(args.epochs, args.figures, args.scratch)
-    figures += build_teaching(args.figures, epochs=args.epochs)
+    figures = build_figures(args.epochs, args.figures, args.scratch, only)
+    if "teaching" in only:
+        figures += build_teaching(args.figures, epochs=args.epochs)
     took = time.perf_counter() - start
     print(f"docs_figures: {len(figures)} figures in {args.figures} ({took:.0f} s)", flush=True)
 

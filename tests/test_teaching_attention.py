@@ -7,14 +7,17 @@ for the module, NumPy only.  The Keras runs and the 20-seed numbers the tutorial
 
 from __future__ import annotations
 
+import json
+import re
+
 import numpy as np
 import pytest
 
 from numpy_seq2seq import Seq2Seq
 from scripts import attention_figures as af
-from scripts.teaching_common import SPREAD_SEEDS, seed_task
+from scripts.teaching_common import DOCS_SEED, EPOCHS, SPREAD_SEEDS, seed_task
 from tests.figure_checks import assert_nonblank_png
-from tests.teaching_sections import DOCS, section
+from tests.teaching_sections import DOCS, assert_pasted, glue_name, section
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +108,7 @@ def test_quick_result_has_every_figures_numbers(quick):
     # The copy baseline is exposure_bias's: dx against dy.
     task = seed_task()
     assert seed["copy MSE"] == pytest.approx(float(np.mean((task.dx - task.dy) ** 2)))
-    quoted = af.quoted(quick)
+    quoted = af.quoted(af.numbers(quick))
     assert quoted["numpy dot median offset"].count("/") == 2
     assert "reversal dot argmax on anti-diagonal" in quoted
 
@@ -124,7 +127,12 @@ def test_figures_have_titles_axes_and_legends(quick, tmp_path):
 
 def test_command_line_quick_writes_every_figure(tmp_path, capsys):
     assert af.main(["--out", str(tmp_path), "--quick", "--part", "reversal"]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["attention_reversal.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [af.NUMBERS_FILE, "attention_reversal.png"]
+    assert list(json.loads((tmp_path / af.NUMBERS_FILE).read_text())) == ["reversal"]
+    # A later run of the other part adds its numbers and keeps these.
+    kept = af.write_numbers({"seed": {"seeds": [0]}}, tmp_path / af.NUMBERS_FILE)
+    assert list(kept) == ["seed", "reversal"] and kept["seed"] == {"seeds": [0]}
+    assert json.loads((tmp_path / af.NUMBERS_FILE).read_text()) == kept
     assert "reversal dot val_loss" in capsys.readouterr().out
 
 
@@ -150,26 +158,111 @@ def test_keras_runs_draw_the_keras_panel(tmp_path):
     assert_nonblank_png(tmp_path / "b.png")
 
 
+#: The numbers the docs paste (docs/computed.py), as the figure command wrote them.
+NUMBERS = json.loads((DOCS / "figures" / af.NUMBERS_FILE).read_text(encoding="utf-8"))
+#: A rerun on another machine may round differently in float32, and 80 epochs amplify that;
+#: seed to seed the numbers differ by far more than this.
+RERUN_RTOL = 1e-3
+
+
+def assert_rerun_matches(run: dict, recorded: dict, where: str) -> None:
+    assert set(run) == set(recorded), where
+    for quantity, value in run.items():
+        assert value == pytest.approx(recorded[quantity], rel=RERUN_RTOL, abs=1e-9), (
+            f"{where}, {quantity}: the code gives {value}, {af.NUMBERS_FILE} says "
+            f"{recorded[quantity]}"
+        )
+
+
+def test_the_numbers_file_is_the_full_run():
+    """docs/figures/attention_numbers.json comes from the command's defaults, every part,
+    NumPy and Keras with every attention, and its ratios and spreads are its seeds'."""
+    seed, rev = NUMBERS["seed"], NUMBERS["reversal"]
+    assert seed["seeds"] == list(SPREAD_SEEDS) and seed["epochs"] == EPOCHS
+    assert rev["seeds"] == list(af.REV_SEEDS) and len(rev["seeds"]) >= 5
+    assert (rev["epochs"], rev["windows"]) == (af.REV_EPOCHS, af.REV_WINDOWS)
+    attentions = [af.name(a) for a in af.SEED_ATTENTIONS]
+    for part in ("numpy", "keras"):
+        assert list(seed[part]) == attentions, part
+        for key, per_seed in seed[part].items():
+            assert list(per_seed) == [str(s) for s in SPREAD_SEEDS], (part, key)
+    assert list(rev["numbers"]) == [af.name(a) for a in af.REV_ATTENTIONS]
+    assert seed["keras ratios"] == af.keras_ratios(seed)
+    assert set(seed["keras ratios"]) == set(attentions)
+    for key, hist in rev["val_loss history"].items():
+        for s, curve in hist.items():
+            assert len(curve) == rev["epochs"]
+            assert curve[-1] == rev["numbers"][key][s]["val_loss"]
+    quoted = af.quoted(NUMBERS)
+    assert quoted["ratio dot val_loss"].replace(".", "").isdigit()
+
+
+def test_the_numbers_file_is_what_the_code_computes_now():
+    """The docs' seed (0) with the maps' attention, 80 epochs, and the first epoch of every
+    reversal model: NumPy retrained now gives the file's numbers."""
+    key = af.name(af.MAP_ATTENTION)
+    run = af.seed_run(DOCS_SEED, af.MAP_ATTENTION, EPOCHS)
+    assert_rerun_matches(run["numbers"], NUMBERS["seed"]["numpy"][key][str(DOCS_SEED)], key)
+    rev = NUMBERS["reversal"]
+    for attention in af.REV_ATTENTIONS:
+        _, history = af.reversal_model(rev["seeds"][0], attention, 1, rev["windows"])
+        recorded = rev["val_loss history"][af.name(attention)][str(rev["seeds"][0])][0]
+        assert history["val_loss"][0] == pytest.approx(recorded, rel=RERUN_RTOL)
+
+
 @pytest.mark.slow
-def test_tutorial_states_the_numpy_numbers_computed_now():
-    """The seed task's NumPy numbers of section 12, from 20 seeds (about a minute).
-    The Keras and reversal numbers need the full command (minutes): printed, not yet wired."""
-    result = af.compute(SPREAD_SEEDS, keras=False, parts=("seed",))
-    numbers = af.quoted(result)
-    keys = [
-        "seeds",
-        "copy MSE",
-        "numpy none free MSE",
-        "numpy dot free MSE",
-        "numpy dot median offset",
-        "numpy none val_loss",
-        "numpy dot val_loss",
+@pytest.mark.xdist_group("attention_figures_keras")
+def test_the_numbers_file_is_what_the_code_computes_now_in_keras_and_every_attention():
+    """The docs' seed in NumPy with the other attentions, and in Keras with ``Attention()``
+    (Keras seeds itself: the same seed gives the same run on this machine)."""
+    for attention in af.SEED_ATTENTIONS:
+        if attention != af.MAP_ATTENTION:
+            key = af.name(attention)
+            run = af.seed_run(DOCS_SEED, attention, EPOCHS)["numbers"]
+            assert_rerun_matches(run, NUMBERS["seed"]["numpy"][key][str(DOCS_SEED)], key)
+    task = seed_task()
+    keras = af.keras_seed_run(DOCS_SEED, af.MAP_ATTENTION, EPOCHS)
+    run = {"val_loss": keras["val_loss"], "free MSE": af.mse(keras["free"], task.dy[..., 0])}
+    recorded = NUMBERS["seed"]["keras"][af.name(af.MAP_ATTENTION)][str(DOCS_SEED)]
+    assert_rerun_matches(run, recorded, "keras")
+
+
+def page_end(path, heading: str) -> str:
+    """The text of ``path`` from ``heading`` to its end (the attention pages' last section)."""
+    text = path.read_text(encoding="utf-8")
+    return text[text.index(heading) :]
+
+
+#: Numbers section 12 may state in digits: the phase shift on the seed's grid (99/12 steps).
+CONSTANTS = {"8.25"}
+
+
+def test_the_pages_paste_every_number_of_the_figure_command():
+    """Section 12 of both tutorials and the attention pages' ratio table paste the figure
+    command's numbers from docs/computed.py (glue): none is typed by hand, and every name they
+    paste is one that ``quoted`` makes of the numbers file."""
+    labels = af.quoted(NUMBERS)
+    texts = {
+        "tutorial.md": section(DOCS / "tutorial.md", "## 12. ", "## Where next"),
+        "ja/tutorial.md": section(DOCS / "ja" / "tutorial.md", "## 12. ", "## 次に読むもの"),
+        "attention.md": page_end(DOCS / "attention.md", "## Learning: "),
+        "ja/attention.md": page_end(DOCS / "ja" / "attention.md", "## 学習："),
+    }
+    tutorial_labels = ["seeds", "copy MSE", "largest weight in the maps", "rev variance"]
+    for part in ("numpy", "keras"):
+        tutorial_labels += [
+            f"{part} {a} {q}" for a in ("none", "dot") for q in ("val_loss", "free MSE")
+        ]
+    tutorial_labels += [f"reversal {a} val_loss" for a in ("none", "dot", "general")]
+    ratio_labels = [
+        f"ratio {a} {q}" for a in NUMBERS["seed"]["keras ratios"] for q in ("val_loss", "free MSE")
     ]
-    for lang, heading, end in (
-        ("en", "## 12. ", "## Where next"),
-        ("ja", "## 12. ", "## 次に読むもの"),
-    ):
-        path = "tutorial.md" if lang == "en" else "ja/tutorial.md"
-        text = section(DOCS / path, heading, end)
-        missing = {k: numbers[k] for k in keys if numbers[k] not in text}
-        assert not missing, f"the {lang} tutorial's section 12 does not state {missing}"
+    names = {glue_name("att", label) for label in labels}
+    for where, text in texts.items():
+        required = tutorial_labels if "tutorial" in where else ratio_labels
+        pasted = assert_pasted(text, "att", required, where)
+        assert pasted <= names, f"{where} pastes names the numbers file has not: {pasted - names}"
+        prose = re.sub(r"\{glue:text\}`[^`]*`", "", text)
+        prose = re.sub(r"```.*?```", "", prose, flags=re.S)
+        typed = set(re.findall(r"\d+\.\d\d+", prose)) - CONSTANTS
+        assert not typed, f"{where} types these numbers by hand: {typed}"

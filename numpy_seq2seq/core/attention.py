@@ -163,15 +163,20 @@ class AdditiveAttention(DotAttention):
         v = self.params[0]  # Keras: attention scale
         u = np.tanh(q[:, :, None, :] + e[:, None, :, :])  # u_ijk = tanh(q_ik + e_jk)
         self.score_cache = u
-        return (v * u).sum(axis=-1)  # Keras: sum(scale * tanh(q + k), axis=-1)
+        return u @ v  # s_ij = sum_k u_ijk v_k; Keras: sum(scale * tanh(q + k), axis=-1)
 
     def score_backward(self, ds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Eq. (A14): ds (N, T_d, T_e) -> dq, and de through the scores; fills dv."""
         v = self.params[0]
         u = self.score_cache
-        self.grads[0][...] = (ds[..., None] * u).sum(axis=(0, 1, 2))  # dv_k = sum ds_ij u_ijk
-        dg = ds[..., None] * v * (1 - u**2)  # back through v_k tanh(.): (N, T_d, T_e, H)
-        return dg.sum(axis=2), dg.sum(axis=1)  # q_i meets every e_j; e_j meets every q_i
+        H = u.shape[-1]
+        self.grads[0][...] = ds.reshape(-1) @ u.reshape(-1, H)  # dv_k = sum ds_ij u_ijk
+        dtanh = 1 - u**2  # tanh' = 1 - tanh^2 at every (i, j, k): (N, T_d, T_e, H)
+        # g_ijk = ds_ij v_k dtanh_ijk; v_k is the same for every pair (i, j): it leaves the sums
+        dq = v * (ds[:, :, None, :] @ dtanh)[:, :, 0]  # dq_ik = sum_j g_ijk: q_i meets every e_j
+        ds_t, dtanh_t = ds.transpose(0, 2, 1), dtanh.transpose(0, 2, 1, 3)  # (j, i) order
+        de = v * (ds_t[:, :, None, :] @ dtanh_t)[:, :, 0]  # de_jk = sum_i g_ijk: e_j meets all q_i
+        return dq, de
 
 
 #: The scores ``Seq2Seq(attention=...)`` accepts, by name.
