@@ -71,17 +71,18 @@ def start(
     global.  ``reuse``: Keras models built before (``Reusable``), trained instead of new ones,
     which skips building and tracing them again.  Returns
     ``((model_train, model_pred_e, pred_d_model), np_model)``."""
-    if origin == "keras":
-        tf.keras.utils.set_random_seed(seed)
-    keras_models = rk.build_models(dtype="float32", cell=cell, attention=attention)
     np_model = Seq2Seq(dtype="float32", seed=seed, cell=cell, attention=attention)
-    if origin == "keras":
+    keras_models = None
+    if origin == "keras":  # Keras's own initial weights: a new model built under the seed
+        tf.keras.utils.set_random_seed(seed)
+        keras_models = rk.build_models(dtype="float32", cell=cell, attention=attention)
         np_model.set_weights(keras_models[0].get_weights())
-    else:
-        keras_models[0].set_weights(np_model.get_weights())
-    if reuse is not None:  # the same starting weights, in the models built before
+    if reuse is not None:  # the models built before, restarted from the same weights
         reuse.restart(np_model.get_weights())
-        keras_models = reuse.models
+        return reuse.models, np_model
+    if keras_models is None:
+        keras_models = rk.build_models(dtype="float32", cell=cell, attention=attention)
+        keras_models[0].set_weights(np_model.get_weights())
     return keras_models, np_model
 
 

@@ -150,7 +150,7 @@ def equation_cards(eqs: list[str], page: str) -> str:
 
 
 def annotated_rst(name: str) -> str:
-    source = (PACKAGE / f"{name}.py").read_text(encoding="utf-8")
+    lines = (source := (PACKAGE / f"{name}.py").read_text(encoding="utf-8")).splitlines()
     page = f"code/{name}"
     body = highlight(source, PythonLexer(stripnl=False, ensurenl=True), HtmlFormatter(nowrap=True))
     comment = re.compile(r'(<span class="c1">)(.*?)(</span>)')
@@ -163,7 +163,7 @@ def annotated_rst(name: str) -> str:
             for n in code
         )
         out += [f'.. raw:: html\n\n   <section class="sec" id="s{k}"><div class="notes">\n']
-        eqs = cites(notes + " ".join(source.splitlines()[n - 1].partition("#")[2] for n in code))
+        eqs = cites(notes + " ".join(lines[n - 1].partition("#")[2] for n in code))
         out += [notes.strip() + "\n", ".. raw:: html\n", "   " + equation_cards(eqs, page)]
         out += ["   </div><div class='code'><pre>" + rows.replace("\n", "\n   ") + "</pre></div>"]
         out += ["   </section>\n"]
