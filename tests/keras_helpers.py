@@ -26,6 +26,11 @@ TOL_F32_SEED_PRED = 2e-4  # float32 seed task: predictions at the four init_poin
 # float32 seed task over 12 initialisations per cell, every cell: two float32 runs can differ
 # by the sum of their drifts from exact arithmetic (docs/keras-mapping.md, "The bound"):
 TOL_F32_SEED_PRED_ANY_INIT = 5e-4
+# ... and with attention, whose amplifying starts drift further: the largest drift of one
+# float32 run from exact arithmetic measured is 7.3e-3 (Keras, dot, Keras's seed 1), so two
+# runs can differ by up to about 2 x 7.3e-3 (docs/keras-mapping.md, "What the spread shows").
+# The typical start (the median of 12) must still meet the bounds without attention.
+TOL_F32_SEED_PRED_ATTENTION_ANY_INIT = 2e-2
 # Two float32 checks the issue's table does not name; each is a few float32 rounding units:
 TOL_F32_ADAM_MANY = 1e-6  # weights after 200 Adam steps from bitwise-equal gradients
 TOL_F32_GRAD_REL = 1e-5  # float32 gradients vs GradientTape (float32 tanh differs by <= 4 ulp)
@@ -142,7 +147,7 @@ def configs(draw, max_batch: int, max_val: int, max_hidden: int, max_steps: int)
 
 
 @functools.cache
-def float32_seed_run(cell: str, origin: str, seed: int) -> dict:
+def float32_seed_run(cell: str, origin: str, seed: int, attention: str | None = None) -> dict:
     """The float32 seed task from initialisation ``seed`` of ``origin`` (``"keras"`` or
     ``"numpy"``), trained by Keras and by NumPy (``scripts/float32_spread.py``): the largest
     differences and the raw ``histories`` and ``outputs``.  Made once per test session (per
@@ -152,6 +157,7 @@ def float32_seed_run(cell: str, origin: str, seed: int) -> dict:
         cells=(cell,),
         origins=(origin,),
         seeds=(seed,),
+        attentions=(attention,),
         float64=False,
         log=lambda line: None,
         reuse=reusable_models,
