@@ -19,9 +19,10 @@ With both ``dot`` and ``additive`` timed, each additive round also times the **t
 the additive score's broadcast sum and tanh over (N, T_d, T_e, H) alone, in place, for every
 batch that one ``fit`` passes forward (80 epochs of training batches and validation
 batches), with nothing else.  Keras computes the same tanh.  The additive model is the dot
-model plus this work and its backward, so ``additive_ceiling`` = median(Keras additive) /
-(median(NumPy dot) + median(floor)) is the most the additive ratio can reach while the rest
-of its ``fit`` costs what the dot model's does.
+model with its two small score products replaced by this work and its backward, so
+``additive_ceiling`` = median(Keras additive) / (median(NumPy dot) + median(floor)) is the
+most the additive ratio can reach while the rest of its ``fit`` costs what the dot model's
+does (an upper limit: the floor leaves out the backward).
 """
 
 from __future__ import annotations

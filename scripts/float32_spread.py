@@ -115,14 +115,16 @@ def keras_fit_seed(
     """``model_train.fit([ex, dx], dy, **SEED_FIT).history``, bit for bit, in a third to a half
     of the time (3.2-5.1 s against 9.5-12.3 s for the SimpleRNN, measured side by side).
 
-    On this small task half of a Keras ``fit`` is spent making data iterators: with arrays,
-    Keras's ``EpochIterator`` (``keras/src/trainers/epoch_iterator.py``,
+    On this small task half of a warm Keras ``fit`` is spent making data iterators: with
+    arrays, Keras's ``EpochIterator`` (``keras/src/trainers/epoch_iterator.py``,
     ``_enumerate_iterator``) makes new ``tf.data`` iterators for every epoch when
     ``steps_per_epoch`` is not given, and for every validation pass: four per epoch, about
-    17 ms each (cProfile of a warm ``fit``), while the 5 batches of an epoch take about
-    27 ms.  Given endless (``repeat``-ed)
-    datasets of the same batches and ``steps_per_epoch``, Keras keeps one iterator for the
-    whole run.  The split and the batches are fit's own: the first
+    17 ms each (cProfile of a warm ``fit``: 80 in 20 epochs), while the 5 batches of an
+    epoch take about 27 ms.  Given endless (``repeat``-ed) datasets of the same batches and
+    ``steps_per_epoch``, Keras keeps one training iterator for the whole run; ``evaluate``
+    still resets its iterator for every validation pass
+    (``keras/src/backend/tensorflow/trainer.py``: ``epoch_iterator.reset()``), so one small
+    iterator per epoch remains.  The split and the batches are fit's own: the first
     ``floor(N * (1 - validation_split))`` windows train, in order (``shuffle=False``), and the
     rest validate (``keras/src/trainers/data_adapters/array_slicing.py``,
     ``train_validation_split``).  ``test_cells_float32_seed.py`` checks that the histories
@@ -179,7 +181,7 @@ def train(run: tuple, data: tuple, float64: bool = True) -> dict:
         np64 = Seq2Seq(dtype="float64", cell=cell, seed=0, attention=attention)
         np64.set_weights([w.astype(np.float64) for w in initial])
         np64.fit([ex, dx], dy, **SEED_FIT)
-        p_64 = np64.predict(windows)  # = Keras's float64 predictions to 1e-12 (the f64 tests)
+        p_64 = np64.predict(windows)  # Keras's float64 run gives these to about 1e-12 (f64 tests)
         row["numpy_f32_vs_f64"] = max_abs(p_numpy, p_64)
         row["keras_f32_vs_f64"] = max_abs(p_keras, p_64)
     return row
@@ -220,12 +222,12 @@ def format_row(row: dict) -> str:
     extra = ""
     if "numpy_f32_vs_f64" in row:
         extra = (
-            f" f32-vs-f64 {row['numpy_f32_vs_f64']:.1e}"
-            f" keras-f32-vs-f64 {row['keras_f32_vs_f64']:.1e}"
+            f" f32-vs-f64 {row['numpy_f32_vs_f64']:.3e}"
+            f" keras-f32-vs-f64 {row['keras_f32_vs_f64']:.3e}"
         )
     return (
-        f"{label(row):>10} {row['origin']:>5} seed {row['seed']}: loss {row['loss']:.1e} "
-        f"weights {row['weights']:.1e} predictions {row['predictions']:.1e}{extra}"
+        f"{label(row):>10} {row['origin']:>5} seed {row['seed']}: loss {row['loss']:.3e} "
+        f"weights {row['weights']:.3e} predictions {row['predictions']:.3e}{extra}"
     )
 
 
@@ -258,8 +260,8 @@ def table(rows: list[dict]) -> str:
         ("loss", "loss / val_loss"),
         ("weights", "final weights"),
         ("predictions", "predictions"),
-        ("numpy_f32_vs_f64", "NumPy f32 vs f64 predictions"),
-        ("keras_f32_vs_f64", "Keras f32 vs f64 predictions"),
+        ("numpy_f32_vs_f64", "NumPy f32 vs NumPy f64 predictions"),
+        ("keras_f32_vs_f64", "Keras f32 vs NumPy f64 predictions"),
     ]
     lines = [
         "| cell | runs | " + " | ".join(f"{name}: median / max" for _, name in cols) + " |",

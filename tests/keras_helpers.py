@@ -28,7 +28,7 @@ TOL_F32_SEED_PRED = 2e-4  # float32 seed task: predictions at the four init_poin
 TOL_F32_SEED_PRED_ANY_INIT = 5e-4
 # ... and with attention, whose amplifying starts drift further: the largest drift of one
 # float32 run from exact arithmetic measured is 7.3e-3 (Keras, dot, Keras's seed 1), so two
-# runs can differ by up to about 2 x 7.3e-3 (docs/keras-mapping.md, "What the spread shows").
+# runs can differ by up to about 2 x 7.3e-3 (docs/keras-mapping.md, "The bound", with attention).
 # The typical start (the median of 12) must still meet the bounds without attention.
 TOL_F32_SEED_PRED_ATTENTION_ANY_INIT = 2e-2
 # Two float32 checks the table does not name; each is a few float32 rounding units:
