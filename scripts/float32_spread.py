@@ -260,8 +260,8 @@ def table(rows: list[dict]) -> str:
         ("loss", "loss / val_loss"),
         ("weights", "final weights"),
         ("predictions", "predictions"),
-        ("numpy_f32_vs_f64", "NumPy f32 vs NumPy f64 predictions"),
-        ("keras_f32_vs_f64", "Keras f32 vs NumPy f64 predictions"),
+        ("numpy_f32_vs_f64", "NumPy f32 drift"),  # predictions against NumPy's float64 run
+        ("keras_f32_vs_f64", "Keras f32 drift"),
     ]
     lines = [
         "| cell | runs | " + " | ".join(f"{name}: median / max" for _, name in cols) + " |",
