@@ -38,6 +38,7 @@ import tensorflow as tf
 import reference_keras as rk
 from numpy_seq2seq import Seq2Seq
 from numpy_seq2seq.data import INIT_POINTS
+from numpy_seq2seq.model import split_windows
 
 CELLS = ("simple_rnn", "gru", "lstm")
 ORIGINS = ("keras", "numpy")  # whose initialisation: Keras -> NumPy, or NumPy -> Keras
@@ -131,7 +132,7 @@ def keras_fit_seed(
     and weights equal those of ``fit`` itself, bit for bit."""
     dtype = rk.model_dtype(model_train)
     ex, dx, dy = (np.asarray(a, dtype) for a in (ex, dx, dy))  # fit casts to floatx
-    n_train = math.floor(len(ex) * (1.0 - SEED_FIT["validation_split"]))
+    n_train = split_windows(len(ex), SEED_FIT["validation_split"])  # Keras's floor, as fit
     batch = SEED_FIT["batch_size"]
 
     def endless(part: slice) -> tf.data.Dataset:
